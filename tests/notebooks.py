@@ -1,0 +1,84 @@
+"""Lectura de cuadernos nbgrader para las pruebas: celdas, regiones de solución y respuestas."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import REPO, lessons
+
+SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
+HIDDEN_REGION = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.S | re.M
+)
+
+
+def source_notebook(lesson: str, root: Path = REPO) -> Path:
+    return root / "solutions" / lesson / f"{lesson}.ipynb"
+
+
+def released_notebook(lesson: str, root: Path = REPO) -> Path:
+    return root / "course" / lesson / f"{lesson}.ipynb"
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def solution_cells(nb) -> dict[str, nbformat.NotebookNode]:
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if nbgrader_meta(c).get("solution")}
+
+
+def graded_cells(nb) -> dict[str, float]:
+    """``grade_id -> puntos`` de las celdas que puntúan."""
+    return {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in nb.cells if nbgrader_meta(c).get("grade")}
+
+
+def solved(source: str) -> str:
+    """El código de una celda de solución tal como lo escribiría un estudiante (sin marcadores)."""
+    return SOLUTION_REGION.sub(lambda m: m.group(1), source)
+
+
+def fill_answers(released, answers: dict[str, str]):
+    """Copia del cuaderno publicado con el código de ``answers`` en las celdas de solución."""
+    nb = nbformat.from_dict(json.loads(json.dumps(released)))
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def wrong_answers(lesson: str) -> list[dict]:
+    """Las respuestas erróneas plausibles de ``tests/wrong_answers/<lección>.py``."""
+    module = importlib.import_module(f"tests.wrong_answers.{lesson_module(lesson)}")
+    return module.WRONG_ANSWERS
+
+
+def lesson_module(lesson: str) -> str:
+    return "lesson_" + lesson
+
+
+def wrong_code(answer: dict, solutions: dict[str, str]) -> str:
+    """El código erróneo de ``answer``: ``code`` entero, o la solución con ``replace`` aplicado."""
+    if "code" in answer:
+        return answer["code"]
+    code = solutions[answer["cell"]]
+    for old, new in answer["replace"]:
+        if old not in code:
+            raise AssertionError(
+                f"La respuesta errónea {answer['why']!r} reemplaza {old!r}, que no está en la solución."
+            )
+        code = code.replace(old, new)
+    return code
+
+
+__all__ = ["REPO", "lessons"]
