@@ -52,14 +52,21 @@ def test_every_lesson_is_released():
 
 
 def _secret_lines():
-    """Líneas de las regiones de solución y de pruebas ocultas de todas las lecciones."""
+    """Líneas de las regiones de solución y de pruebas ocultas que no aparecen fuera de ellas.
+
+    Una línea que la fuente también muestra en su parte pública (un enunciado, una celda de
+    ejemplo) no es secreta; tampoco las muy cortas o los comentarios.
+    """
     for lesson in LESSONS:
-        for cell in notebooks.read(notebooks.source_notebook(lesson)).cells:
-            for region in (notebooks.SOLUTION_REGION, notebooks.HIDDEN_REGION):
+        cells = notebooks.read(notebooks.source_notebook(lesson)).cells
+        regions = (notebooks.SOLUTION_REGION, notebooks.HIDDEN_REGION)
+        public = "\n".join(notebooks.HIDDEN_REGION.sub("", notebooks.SOLUTION_REGION.sub("", c.source)) for c in cells)
+        for cell in cells:
+            for region in regions:
                 for match in region.finditer(cell.source):
                     for line in match.group(1).splitlines():
                         line = line.strip()
-                        if len(line) >= 12 and not line.startswith("#"):
+                        if len(line) >= 12 and not line.startswith("#") and line not in public:
                             yield lesson, line
 
 
