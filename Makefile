@@ -12,7 +12,12 @@ export JUPYTER_PLATFORM_DIRS := 1
 JOBS ?= auto
 LAB_ARGS ?=
 
-.PHONY: install lab test lint format release bench grade clean
+# Entorno «como Colab» (Python 3.13 y las versiones de constraints-colab.txt) para `make test-colab`.
+COLAB_PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d $(HOME)/.pyenv/versions/3.13*/bin/python 2>/dev/null | tail -n 1)
+COLAB_VENV := .venv-colab
+DEST ?= build/estudiantes
+
+.PHONY: install lab test lint format release bench grade clean test-gpu test-colab student-dist
 
 install: $(STAMP)
 
@@ -37,6 +42,25 @@ test: install lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
 	  --nbval-cell-timeout=600 -p no:cacheprovider tests solutions
 
+test-gpu: install
+	$(BIN)/python -m pytest -m gpu -s -p no:cacheprovider tests/test_gpu.py
+
+$(COLAB_VENV)/.instalado: requirements.txt constraints-colab.txt pyproject.toml
+	@test -n "$(COLAB_PYTHON)" || { echo "ERROR: falta Python 3.13 (pyenv install 3.13) / Python 3.13 is missing"; exit 1; }
+	@test -x $(COLAB_VENV)/bin/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	@echo "Instalando las versiones de Colab en $(COLAB_VENV) (varios GB la primera vez)..."
+	@$(COLAB_VENV)/bin/python -m pip install -q -r requirements.txt -c constraints-colab.txt || { \
+	  echo "ERROR: no se pudieron instalar las versiones de Colab / could not install Colab's versions"; exit 1; }
+	@touch $@
+
+test-colab: $(COLAB_VENV)/.instalado
+	$(COLAB_VENV)/bin/python -c "import sys, tensorflow, keras, torch, numpy; print('Python', sys.version.split()[0], '| TF', tensorflow.__version__, '| Keras', keras.__version__, '| torch', torch.__version__, '| numpy', numpy.__version__)"
+	$(COLAB_VENV)/bin/python -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
+	  --nbval-cell-timeout=600 -p no:cacheprovider solutions
+
+student-dist: install
+	$(BIN)/python -m autograder student-dist $(DEST)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -50,6 +74,13 @@ release: install
 
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# Calificar un lote: make grade ASSIGNMENT=01_perceptron SOURCE=entregas.zip [OUT=calificaciones] [GRADE_JOBS=2] [TIMEOUT=600]
+OUT ?= calificaciones
+grade: install
+	@test -n "$(ASSIGNMENT)" -a -n "$(SOURCE)" || { \
+	  echo "Uso: make grade ASSIGNMENT=01_perceptron SOURCE=carpeta_o_zip [OUT=calificaciones] [GRADE_JOBS=N] [TIMEOUT=segundos]"; exit 2; }
+	$(BIN)/python -m autograder grade $(ASSIGNMENT) $(SOURCE) --out $(OUT) $(if $(GRADE_JOBS),--jobs $(GRADE_JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,9 +1,19 @@
-"""Órdenes del calificador: ``python -m autograder release [LECCIÓN ...]``."""
+"""Órdenes del calificador.
+
+- ``python -m autograder release [LECCIÓN ...]``: sincroniza los enlaces a Colab y genera ``course/``
+  desde ``solutions/``.
+- ``python -m autograder student-dist DESTINO``: el árbol público para estudiantes, sin soluciones.
+- ``python -m autograder grade LECCIÓN FUENTE [FUENTE ...] [--out DIR] [--jobs N] [--timeout S]``:
+  califica un lote (carpeta de ``<estudiante>.ipynb``, zip de Moodle o Canvas, o ``submitted/`` de
+  nbgrader) y escribe ``DIR/grades.csv`` y ``DIR/feedback/<estudiante>.html``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from autograder.course import lessons, release
 
@@ -13,11 +23,58 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     release_cmd = commands.add_parser("release", help="Genera course/ desde solutions/ (nbgrader generate_assignment).")
     release_cmd.add_argument("lessons", nargs="*", help="Lecciones (por defecto, todas).")
+    dist_cmd = commands.add_parser("student-dist", help="Construye el árbol para estudiantes (sin soluciones).")
+    dist_cmd.add_argument("dest", type=Path, help="Carpeta de destino (se reemplaza).")
+    grade_cmd = commands.add_parser("grade", help="Califica un lote de entregas.")
+    grade_cmd.add_argument("assignment", help="Lección (carpeta de solutions/), p. ej. 01_perceptron.")
+    grade_cmd.add_argument("sources", nargs="+", type=Path, help="Carpeta, zip de Moodle/Canvas o submitted/.")
+    grade_cmd.add_argument("--out", type=Path, default=Path("calificaciones"), help="Carpeta de resultados.")
+    grade_cmd.add_argument("--jobs", type=int, default=os.cpu_count(), help="Procesos (por defecto, núcleos).")
+    grade_cmd.add_argument("--timeout", type=float, default=600, help="Segundos por cuaderno (0: sin límite).")
+    grade_cmd.add_argument("--cell-timeout", type=int, default=None, help="Segundos por celda (Execute.timeout).")
+    grade_cmd.add_argument(
+        "--memory-mb", type=int, default=8192, help="Memoria virtual del núcleo en MiB (0: sin límite)."
+    )
+    grade_cmd.add_argument(
+        "--db", default=None, help="URL de SQLAlchemy del libro de notas (por defecto, la de nbgrader)."
+    )
+    grade_cmd.add_argument("--no-sandbox-user", action="store_true", help="No cambiar de usuario al ejecutar.")
+    grade_cmd.add_argument("--quiet", action="store_true", help="Sin barra de progreso ni resumen.")
     args = parser.parse_args(argv)
     if args.command == "release":
+        from autograder.distribution import sync_colab_links
+
+        for path in sync_colab_links():
+            print(f"Enlaces a Colab actualizados en {path}")
         for lesson in args.lessons or lessons():
             print(f"Publicando {lesson} -> {release(lesson)}")
-    return 0
+        return 0
+    if args.command == "student-dist":
+        from autograder.distribution import build_student_dist
+
+        print(f"Árbol para estudiantes en {build_student_dist(args.dest)}")
+        return 0
+    from autograder.grading import AUTO_UID, Settings, grade_batch
+
+    if args.assignment not in lessons():
+        parser.error(f"no existe la lección {args.assignment!r}; hay: {', '.join(lessons())}")
+    settings = Settings(
+        notebook_timeout=args.timeout,
+        cell_timeout=args.cell_timeout,
+        memory=args.memory_mb << 20,
+        sandbox_uid=None if args.no_sandbox_user else AUTO_UID,
+    )
+    results = grade_batch(
+        args.assignment,
+        args.sources,
+        args.out,
+        jobs=args.jobs,
+        settings=settings,
+        db_url=args.db,
+        progress=not args.quiet,
+    )
+    print(f"Notas en {args.out / 'grades.csv'}; retroalimentación en {args.out / 'feedback'}/")
+    return 0 if results else 1
 
 
 if __name__ == "__main__":

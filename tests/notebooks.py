@@ -81,4 +81,41 @@ def wrong_code(answer: dict, solutions: dict[str, str]) -> str:
     return code
 
 
+def secret_lines(lesson_names: list[str], root: Path = REPO):
+    """``(lección, línea)`` de las regiones de solución y de pruebas ocultas que no son públicas.
+
+    Una línea que alguna lección muestra fuera de esas regiones (un enunciado, una celda de
+    ejemplo) no es secreta; tampoco las muy cortas (< 12 caracteres) ni los comentarios.
+    """
+    regions = (SOLUTION_REGION, HIDDEN_REGION)
+    sources = {lesson: read(source_notebook(lesson, root)).cells for lesson in lesson_names}
+    public = "\n".join(
+        HIDDEN_REGION.sub("", SOLUTION_REGION.sub("", c.source)) for cells in sources.values() for c in cells
+    )
+    for lesson, cells in sources.items():
+        for cell in cells:
+            for region in regions:
+                for match in region.finditer(cell.source):
+                    for line in match.group(1).splitlines():
+                        line = line.strip()
+                        if len(line) >= 12 and not line.startswith("#") and line not in public:
+                            yield lesson, line
+
+
+def tree_text(folder: Path) -> str:
+    """Todo el texto de una carpeta; de los cuadernos, el código y el texto de sus celdas."""
+    parts = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        parts.append(
+            "\n".join(c.source for c in read(path).cells)
+            if path.suffix == ".ipynb"
+            else path.read_text(errors="ignore")
+        )
+    return "\n".join(parts)
+
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
 __all__ = ["REPO", "lessons"]

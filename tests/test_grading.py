@@ -11,7 +11,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from autograder.course import GradingCourse
+from autograder.course import CellScore
+from autograder.grading import grade_batch
 from tests import notebooks
 
 SOLUTION, BLANK = "solucion", "en_blanco"
@@ -26,9 +27,13 @@ class GradingContract:
 
     @pytest.fixture(scope="class")
     def graded(self, source, tmp_path_factory):
-        """Puntos por estudiante y celda de todas las entregas de prueba de la lección."""
-        course = GradingCourse(self.lesson, tmp_path_factory.mktemp(self.lesson))
-        released = notebooks.read(course.released / course.notebook_name)
+        """Puntos por estudiante y celda de todas las entregas de prueba de la lección.
+
+        Se califican en un solo lote en paralelo (``autograder.grading.grade_batch``: el
+        ``autograde`` de nbgrader en procesos de trabajo, con el núcleo aislado).
+        """
+        root = tmp_path_factory.mktemp(self.lesson)
+        released = notebooks.read(notebooks.released_notebook(self.lesson))
         solutions = {gid: notebooks.solved(c.source) for gid, c in notebooks.solution_cells(source).items()}
         submissions = {
             SOLUTION: notebooks.fill_answers(released, solutions),
@@ -37,9 +42,16 @@ class GradingContract:
         for i, answer in enumerate(notebooks.wrong_answers(self.lesson)):
             answers = dict(solutions, **{answer["cell"]: notebooks.wrong_code(answer, solutions)})
             submissions[f"error_{i:02d}"] = notebooks.fill_answers(released, answers)
+        folder = root / "entregas"
+        folder.mkdir()
         for student, nb in submissions.items():
-            course.submit(student, nbformat.writes(nb).encode())
-        return {student: course.autograde(student) for student in submissions}
+            (folder / f"{student}.ipynb").write_bytes(nbformat.writes(nb).encode())
+        results = grade_batch(
+            self.lesson, [folder], root / "resultados", db_url=f"sqlite:///{root / 'libro.db'}", progress=False
+        )
+        ungraded = {r.student_id: r.status_text for r in results if not r.graded}
+        assert not ungraded, f"Entregas que el calificador no pudo calificar: {ungraded}"
+        return {r.student_id: {gid: CellScore(c.score, c.max_score) for gid, c in r.cells.items()} for r in results}
 
     def test_solution_earns_full_marks(self, graded, source):
         expected = notebooks.graded_cells(source)

@@ -51,40 +51,17 @@ def test_every_lesson_is_released():
     assert sorted(p.name for p in (REPO / "course").iterdir() if p.is_dir()) == LESSONS
 
 
-def _secret_lines():
-    """Líneas de las regiones de solución y de pruebas ocultas que no aparecen fuera de ellas.
-
-    Una línea que la fuente también muestra en su parte pública (un enunciado, una celda de
-    ejemplo) no es secreta; tampoco las muy cortas o los comentarios.
-    """
-    for lesson in LESSONS:
-        cells = notebooks.read(notebooks.source_notebook(lesson)).cells
-        regions = (notebooks.SOLUTION_REGION, notebooks.HIDDEN_REGION)
-        public = "\n".join(notebooks.HIDDEN_REGION.sub("", notebooks.SOLUTION_REGION.sub("", c.source)) for c in cells)
-        for cell in cells:
-            for region in regions:
-                for match in region.finditer(cell.source):
-                    for line in match.group(1).splitlines():
-                        line = line.strip()
-                        if len(line) >= 12 and not line.startswith("#") and line not in public:
-                            yield lesson, line
-
-
 def test_no_solution_or_hidden_test_text_in_course():
-    course_text = "\n".join(
-        "\n".join(c.source for c in notebooks.read(p).cells) if p.suffix == ".ipynb" else p.read_text(errors="ignore")
-        for p in sorted((REPO / "course").rglob("*"))
-        if p.is_file()
-    )
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+    course_text = notebooks.tree_text(REPO / "course")
+    for marker in notebooks.MARKERS:
         assert marker not in course_text
-    leaked = [(lesson, line) for lesson, line in _secret_lines() if line in course_text]
+    leaked = [(lesson, line) for lesson, line in notebooks.secret_lines(LESSONS) if line in course_text]
     assert not leaked, f"Texto de soluciones o pruebas ocultas en course/: {leaked[:5]}"
 
 
 def test_the_leak_check_sees_solution_lines():
     """La comprobación anterior no es vacía: hay líneas secretas en todas las lecciones."""
-    assert {lesson for lesson, _ in _secret_lines()} == set(LESSONS)
+    assert {lesson for lesson, _ in notebooks.secret_lines(LESSONS)} == set(LESSONS)
 
 
 @pytest.mark.parametrize("folder", ["solutions", "course"])
