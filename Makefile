@@ -28,7 +28,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	  echo "       Usa/Use: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Instalando dependencias en $(VENV) (la primera vez tarda unos minutos)..."
-	@$(BIN)/python -m pip install -q -r requirements.txt -c constraints.txt || { \
+	@$(BIN)/python -m pip install -q --timeout 60 --retries 2 -r requirements.txt -c constraints.txt || { \
 	  echo "ERROR: no se pudieron instalar los paquetes de requirements.txt (¿sin conexión con el índice de paquetes?)."; \
 	  echo "ERROR: could not install the packages in requirements.txt (is the package index unreachable?)."; \
 	  $(BIN)/python scripts/missing_packages.py requirements.txt; exit 1; }
