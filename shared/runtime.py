@@ -149,7 +149,12 @@ def framework_versions(frameworks: tuple[str, ...] = ()) -> dict[str, str]:
     return versions
 
 
-def setup(seed: int = 42, frameworks: tuple[str, ...] | list[str] = (), verbose: bool = True) -> Environment:
+def setup(
+    seed: int = 42,
+    frameworks: tuple[str, ...] | list[str] = (),
+    verbose: bool = True,
+    threads: int | None = None,
+) -> Environment:
     """Prepara el cuaderno: registros silenciosos, semillas, dispositivo y detección de Colab.
 
     Parámetros
@@ -161,6 +166,9 @@ def setup(seed: int = 42, frameworks: tuple[str, ...] | list[str] = (), verbose:
         y se siembran. Los que ya estuvieran importados también se siembran.
     verbose:
         Si es ``True`` imprime un resumen del entorno.
+    threads:
+        Hilos de CPU para PyTorch (``torch.set_num_threads``). Con redes pequeñas un hilo va igual
+        de rápido y no compite con otros procesos; ``None`` deja el valor de PyTorch.
     """
     frameworks = tuple(frameworks)
     unknown = [name for name in frameworks if name not in SUPPORTED_FRAMEWORKS]
@@ -174,6 +182,8 @@ def setup(seed: int = 42, frameworks: tuple[str, ...] | list[str] = (), verbose:
         import absl.logging
 
         absl.logging.set_verbosity(absl.logging.ERROR)
+    if threads is not None and "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
     seed_everything(seed, frameworks)
     device, gpu_name = detect_device()
     env = Environment(

@@ -179,3 +179,13 @@ class TestPlots:
     def test_learning_curves_reports_missing_metric(self):
         with pytest.raises(KeyError, match="accuracy"):
             shared.plot_learning_curves({"loss": [1]}, metrics=("accuracy",))
+
+
+def test_setup_sets_torch_threads():
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    try:
+        shared.setup(seed=1, frameworks=("torch",), verbose=False, threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
