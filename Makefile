@@ -11,6 +11,7 @@ export JUPYTER_PLATFORM_DIRS := 1
 # Hilos: nunca más que núcleos (2 en CI); pytest-xdist reparte cuadernos entre procesos.
 JOBS ?= auto
 LAB_ARGS ?=
+LAB_ROOT ?= course
 
 # Entorno «como Colab» (Python 3.13 y las versiones de constraints-colab.txt) para `make test-colab`.
 COLAB_PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d $(HOME)/.pyenv/versions/3.13*/bin/python 2>/dev/null | tail -n 1)
@@ -35,8 +36,13 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (curso)" >/dev/null
 	@touch $(STAMP)
 
+# JupyterLab en español y sin la ventana de noticias: los valores por defecto del curso están en
+# jupyterlab-settings/overrides.json (el mecanismo «overrides» de JupyterLab; lo que cada cual cambie
+# en Configuración sigue mandando). nbgrader añade su menú «Nbgrader». LAB_ROOT=carpeta sirve otra
+# carpeta en lugar de course/ (lo usan las pruebas con navegador, tests/browser.py).
 lab: install
-	$(BIN)/jupyter lab --ServerApp.root_dir=course $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_ROOT) --LabApp.app_settings_dir=$(CURDIR)/jupyterlab-settings \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: install lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \

@@ -21,8 +21,9 @@ from shared.checks import (
 )
 from shared.datasets import ImageDataset, can_reach, digits_as_28x28, load_fashion_mnist, make_churn
 from shared.gradcheck import check_gradient, numerical_gradient, numerical_gradients, relative_error
+from shared.playground import Playground, playground
 from shared.plots import plot_decision_boundary, plot_learning_curves
-from shared.runtime import Environment, detect_device, on_colab, seed_everything, setup
+from shared.runtime import Environment, detect_device, on_colab, seed_everything, setup, simulated_gpu
 
 __all__ = [
     "CheckError",
@@ -46,11 +47,14 @@ __all__ = [
     "numerical_gradients",
     "on_colab",
     "passed",
+    "playground",
+    "Playground",
     "plot_decision_boundary",
     "plot_learning_curves",
     "relative_error",
     "seed_everything",
     "setup",
+    "simulated_gpu",
     "to_numpy",
     "torch_utils",
 ]

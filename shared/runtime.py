@@ -7,6 +7,7 @@ por eso las lecciones que solo usan numpy no los piden.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -93,6 +94,27 @@ def seed_everything(seed: int, frameworks: tuple[str, ...] = ()) -> None:
         import torch
 
         torch.manual_seed(seed)
+
+
+@contextlib.contextmanager
+def simulated_gpu(available: bool):
+    """Hace creer a PyTorch que hay (o no hay) una GPU mientras dura el bloque ``with``.
+
+    Sirve para ver qué haría tu código en otra máquina: dentro del bloque,
+    ``torch.cuda.is_available()`` devuelve ``available``. No crea ninguna GPU: solo responde a
+    esa pregunta. Ejemplo::
+
+        with shared.simulated_gpu(True):
+            print(pick_device())  # lo que elegiría tu función en Colab con GPU
+    """
+    import torch
+
+    original = torch.cuda.is_available
+    torch.cuda.is_available = lambda: bool(available)
+    try:
+        yield
+    finally:
+        torch.cuda.is_available = original
 
 
 def _gpu_from_nvidia_smi() -> str | None:
