@@ -33,12 +33,22 @@ def main(argv: list[str] | None = None) -> int:
     grade_cmd.add_argument("--timeout", type=float, default=600, help="Segundos por cuaderno (0: sin límite).")
     grade_cmd.add_argument("--cell-timeout", type=int, default=None, help="Segundos por celda (Execute.timeout).")
     grade_cmd.add_argument(
-        "--memory-mb", type=int, default=8192, help="Memoria virtual del núcleo en MiB (0: sin límite)."
+        "--memory-mb", type=int, default=8192, help="Memoria virtual por proceso, MiB (0: sin límite)."
     )
+    grade_cmd.add_argument("--cpu-seconds", type=int, default=0, help="Segundos de CPU por proceso (0: sin límite).")
+    grade_cmd.add_argument("--processes", type=int, default=256, help="Procesos a la vez en cada caja.")
+    grade_cmd.add_argument("--file-mb", type=int, default=256, help="Tamaño máximo de un archivo escrito, MiB.")
+    grade_cmd.add_argument("--max-notebook-mb", type=int, default=50, help="Tamaño máximo de una entrega, MiB.")
     grade_cmd.add_argument(
         "--db", default=None, help="URL de SQLAlchemy del libro de notas (por defecto, la de nbgrader)."
     )
-    grade_cmd.add_argument("--no-sandbox-user", action="store_true", help="No cambiar de usuario al ejecutar.")
+    grade_cmd.add_argument(
+        "--sin-aislamiento",
+        "--no-isolation",
+        dest="no_isolation",
+        action="store_true",
+        help="Calificar sin aislar el código (macOS, sin espacios de usuario): solo entregas de confianza.",
+    )
     grade_cmd.add_argument("--quiet", action="store_true", help="Sin barra de progreso ni resumen.")
     args = parser.parse_args(argv)
     if args.command == "release":
@@ -54,25 +64,38 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"Árbol para estudiantes en {build_student_dist(args.dest)}")
         return 0
-    from autograder.grading import AUTO_UID, Settings, grade_batch
+    from autograder.execute import IsolationRefused
+    from autograder.grading import Settings, grade_batch
+    from autograder.intake import IntakeLimits
+    from autograder.sandbox import Limits
 
     if args.assignment not in lessons():
         parser.error(f"no existe la lección {args.assignment!r}; hay: {', '.join(lessons())}")
     settings = Settings(
         notebook_timeout=args.timeout,
         cell_timeout=args.cell_timeout,
-        memory=args.memory_mb << 20,
-        sandbox_uid=None if args.no_sandbox_user else AUTO_UID,
+        limits=Limits(
+            memory=args.memory_mb << 20,
+            cpu=args.cpu_seconds,
+            processes=args.processes,
+            file_size=args.file_mb << 20,
+        ),
+        isolation="none" if args.no_isolation else "auto",
+        intake=IntakeLimits(notebook_bytes=args.max_notebook_mb << 20),
     )
-    results = grade_batch(
-        args.assignment,
-        args.sources,
-        args.out,
-        jobs=args.jobs,
-        settings=settings,
-        db_url=args.db,
-        progress=not args.quiet,
-    )
+    try:
+        results = grade_batch(
+            args.assignment,
+            args.sources,
+            args.out,
+            jobs=args.jobs,
+            settings=settings,
+            db_url=args.db,
+            progress=not args.quiet,
+        )
+    except IsolationRefused as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 2
     print(f"Notas en {args.out / 'grades.csv'}; retroalimentación en {args.out / 'feedback'}/")
     return 0 if results else 1
 

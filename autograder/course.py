@@ -43,16 +43,17 @@ def lessons(root: Path = REPO) -> list[str]:
     return sorted(p.name for p in (root / "solutions").iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-@contextlib.contextmanager
-def _venv_on_path():
-    """nbgrader lanza ``alembic`` como subproceso al crear el libro de notas: que lo encuentre."""
+def venv_on_path() -> contextlib.AbstractContextManager:
+    """Pone el ``bin/`` de este Python al principio del ``PATH`` (una vez; sirve también en ``with``).
+
+    nbgrader lanza ``alembic`` como subproceso al crear un libro de notas: que lo encuentre aunque
+    el entorno virtual no esté activado.
+    """
     bindir = str(Path(sys.executable).parent)
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = bindir + os.pathsep + old
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = old
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if parts[0] != bindir:
+        os.environ["PATH"] = os.pathsep.join([bindir, *[p for p in parts if p != bindir]])
+    return contextlib.nullcontext()
 
 
 def api(config: Config):
@@ -70,7 +71,7 @@ def _check(result: dict, what: str) -> None:
 
 def release(lesson: str, root: Path = REPO) -> Path:
     """``generate_assignment`` de una lección: de ``solutions/`` a ``course/`` bajo ``root``."""
-    with _venv_on_path():
+    with venv_on_path():
         _check(api(load_config(root)).generate_assignment(lesson, force=True, create=True), f"Publicar {lesson}")
     return root / "course" / lesson
 
@@ -114,7 +115,7 @@ class GradingCourse:
 
     def autograde(self, student: str) -> dict[str, CellScore]:
         """Califica la entrega de ``student`` y devuelve los puntos por celda (``grade_id``)."""
-        with _venv_on_path():
+        with venv_on_path():
             _check(self._api.autograde(self.lesson, student, force=True, create=True), f"Calificar a {student}")
         return self.scores(student)
 

@@ -21,7 +21,17 @@ PACKAGE = "curso-redes-neuronales"
 BADGE_URL = re.compile(r"https://colab\.research\.google\.com/github/[^)\s\"']+?/course/([\w-]+)/\1\.ipynb")
 INSTALL_SPEC = re.compile(rf"{PACKAGE} @ git\+https://github\.com/[\w.-]+/[\w.-]+")
 # Lo que solo necesita el profesorado (calificar, probar) no va en los requisitos de estudiantes.
-INSTRUCTOR_ONLY = {"nbgrader", "nbval", "pytest", "pytest-xdist", "ruff", "nbclient", "nbconvert", "nbformat"}
+INSTRUCTOR_ONLY = {
+    "nbgrader",
+    "nbval",
+    "pytest",
+    "pytest-xdist",
+    "ruff",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "playwright",
+}
 
 
 def settings(root: Path = REPO) -> dict:

@@ -10,6 +10,8 @@ import html
 import re
 from pathlib import Path
 
+from autograder.report import describe
+
 PAGE = """<!DOCTYPE html>
 <html lang="es">
 <head>
@@ -68,13 +70,13 @@ def render(result, titles: dict[str, str], lesson: str) -> str:
             f'<td class="puntos">{cell.score:g} / {cell.max_score:g}</td><td>{outcome}</td></tr>'
         )
     notes = ""
-    if result.status:
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in result.status)
+    if result.notes:
+        items = "".join(f"<li>{html.escape(describe(note))}</li>" for note in result.notes)
         notes = f'<div class="aviso"><p>Avisos del calificador:</p><ul>{items}</ul></div>'
     max_score = sum(c.max_score for c in result.cells.values())
     return PAGE.format(
         title=html.escape(f"Retroalimentación de {lesson}"),
-        student=html.escape(result.student_id),
+        student=html.escape(f"{result.name} ({result.student_id})" if result.name else result.student_id),
         score=f"{result.score:g}",
         max_score=f"{max_score:g}",
         notes=notes,

@@ -12,9 +12,11 @@ un cuaderno por estudiante, emparejado con la versión publicada de la lección.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -23,70 +25,154 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
+from autograder.outcome import Note, Status
+
 MOODLE = re.compile(r"^(?P<name>.*?)_(?P<student_id>\d+)_assignsubmission_[a-z]+_(?P<file>.*)$")
 CANVAS = re.compile(r"^(?P<name>[^_/]+)_(?:late_)?(?P<student_id>\d+)_(?P<file_id>\d+)_(?P<file>.+)$")
 STUDENT_ID = re.compile(r"^[\w.@+-]+$")
 IGNORED_NAMES = {"__MACOSX", ".ipynb_checkpoints", "Thumbs.db", "desktop.ini", "timestamp.txt"}
 SIMILAR = 0.5
 
-BAD_NAME = "nombre de archivo inesperado ({name}): no se sabe de qué estudiante es; no se calificó"
-NOT_NOTEBOOK = "no es un cuaderno de Jupyter ({name}); no se calificó"
-EMPTY = "cuaderno vacío ({name}); no se calificó"
-SEVERAL = "{count} entregas: cuenta la más reciente ({name})"
-NO_METADATA = "sin metadatos de nbgrader (p. ej., Colab): celdas reconocidas por su contenido"
-SOME_METADATA = "faltaban metadatos de nbgrader en algunas celdas: reconocidas por su contenido"
-REORDERED = "celdas reordenadas: se calificó en el orden original"
-TAMPERED = "celda de prueba modificada ({cells}): se restauró la original"
-MISSING_TESTS = "faltaban celdas de prueba ({cells}): se restauraron"
-MISSING_EXERCISES = "faltaban celdas de ejercicio ({cells})"
-DUPLICATED = "celdas duplicadas ({cells}): se ejecutan todas, en su sitio"
-FOREIGN = "el cuaderno no se parece a la lección {lesson}"
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """Límites de la entrada: de una fuente solo se leen cuadernos, y nunca enteros si son enormes.
+
+    Args:
+        notebook_bytes: tamaño máximo de un cuaderno (se lee por trozos y se corta al pasarlo).
+        members: archivos como máximo por fuente (carpeta o zip).
+        depth: profundidad máxima de carpetas dentro de una fuente.
+    """
+
+    notebook_bytes: int = 50 << 20
+    members: int = 10_000
+    depth: int = 16
+
+
+class TooBig(ValueError):
+    """El archivo supera ``IntakeLimits.notebook_bytes``."""
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Dónde está un archivo de entrega: una ruta, o un miembro de un zip. Se lee bajo demanda."""
+
+    source: str
+    member: str | None = None
+    size: int = 0
+
+    def read(self, limit: int) -> bytes:
+        """Los bytes del archivo, leídos por trozos; ``TooBig`` en cuanto pasan de ``limit``."""
+        if self.size > limit:
+            raise TooBig(self.size)
+        with contextlib.ExitStack() as stack:
+            if self.member is None:
+                handle = stack.enter_context(open(self.source, "rb"))
+            else:
+                archive = stack.enter_context(zipfile.ZipFile(self.source))
+                handle = stack.enter_context(archive.open(self.member))
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise TooBig(len(data))
+        return data
 
 
 @dataclass
 class Entry:
-    """Un archivo de la fuente: ruta relativa, contenido y fecha."""
+    """Un archivo de la fuente: ruta relativa, dónde leerlo y fecha."""
 
     path: PurePosixPath
-    data: bytes
+    locator: Locator
     timestamp: float
 
 
 @dataclass
 class Submission:
-    """La entrega de un estudiante tal como llega (``data``) y lo que hay que decir de ella."""
+    """La entrega de un estudiante: dónde está y lo que hay que decir de ella.
+
+    Args:
+        student_id: el identificador que dan el LMS o el nombre del archivo.
+        origin: la ruta del archivo dentro de la fuente.
+        locator: dónde leerlo (``None`` si no hay nada que leer).
+        timestamp: fecha de la entrega.
+        notes: incidencias (:class:`autograder.outcome.Note`).
+        gradable: ``False`` si no se sabe de quién es o no hay nada que calificar.
+        name: el nombre del estudiante, si el LMS lo puso en el nombre del archivo.
+    """
 
     student_id: str
     origin: str
-    data: bytes | None
+    locator: Locator | None
     timestamp: float = 0.0
-    problems: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     gradable: bool = True
+    name: str = ""
 
 
 def _ignored(path: PurePosixPath) -> bool:
     return any(part in IGNORED_NAMES or part.startswith(".") for part in path.parts)
 
 
-def _entries(source: Path) -> list[Entry]:
+def _folder_entries(source: Path, limits: IntakeLimits) -> tuple[list[Entry], list[Note]]:
+    entries: list[Entry] = []
+    notes: list[Note] = []
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        relative = PurePosixPath(Path(folder).relative_to(source).as_posix())
+        depth = 0 if str(relative) == "." else len(relative.parts)
+        if depth >= limits.depth:
+            dirs[:] = []
+            notes.append(Note.of(Status.ARCHIVE_LIMIT, name=source.name, detail=f"más de {limits.depth} niveles"))
+            continue
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            rel = relative / name if depth else PurePosixPath(name)
+            if path.is_symlink() or not path.is_file() or _ignored(rel):
+                continue
+            if len(entries) >= limits.members:
+                notes.append(
+                    Note.of(Status.ARCHIVE_LIMIT, name=source.name, detail=f"más de {limits.members} archivos")
+                )
+                return entries, notes
+            stamp = _nbgrader_timestamp(path) or path.stat().st_mtime
+            entries.append(Entry(rel, Locator(str(path), None, path.stat().st_size), stamp))
+    return entries, notes
+
+
+def _zip_entries(source: Path, limits: IntakeLimits) -> tuple[list[Entry], list[Note]]:
+    entries: list[Entry] = []
+    notes: list[Note] = []
+    with zipfile.ZipFile(source) as archive:
+        for info in archive.infolist():
+            path = PurePosixPath(info.filename)
+            if info.is_dir() or _ignored(path):
+                continue
+            if len(path.parts) > limits.depth:
+                notes.append(Note.of(Status.ARCHIVE_LIMIT, name=source.name, detail=f"más de {limits.depth} niveles"))
+                continue
+            if len(entries) >= limits.members:
+                notes.append(
+                    Note.of(Status.ARCHIVE_LIMIT, name=source.name, detail=f"más de {limits.members} archivos")
+                )
+                break
+            stamp = datetime(*info.date_time).timestamp()
+            entries.append(Entry(path, Locator(str(source), info.filename, info.file_size), stamp))
+    return entries, notes
+
+
+def _entries(source: Path, limits: IntakeLimits) -> tuple[list[Entry], list[Note]]:
+    """Los archivos de una fuente (sin leerlos) y las incidencias de la propia fuente."""
     source = Path(source)
     if source.is_dir():
-        entries = []
-        for path in sorted(source.rglob("*")):
-            relative = PurePosixPath(path.relative_to(source).as_posix())
-            if path.is_file() and not _ignored(relative):
-                entries.append(Entry(relative, path.read_bytes(), _nbgrader_timestamp(path) or path.stat().st_mtime))
-        return entries
-    if zipfile.is_zipfile(source):
-        with zipfile.ZipFile(source) as archive:
-            return [
-                Entry(PurePosixPath(info.filename), archive.read(info), datetime(*info.date_time).timestamp())
-                for info in archive.infolist()
-                if not info.is_dir() and not _ignored(PurePosixPath(info.filename))
-            ]
-    if source.is_file():
-        return [Entry(PurePosixPath(source.name), source.read_bytes(), source.stat().st_mtime)]
-    raise FileNotFoundError(f"No existe la fuente de entregas: {source}")
+        entries, notes = _folder_entries(source, limits)
+    elif zipfile.is_zipfile(source):
+        entries, notes = _zip_entries(source, limits)
+    elif source.is_file():
+        entries, notes = [Entry(PurePosixPath(source.name), Locator(str(source), None, source.stat().st_size), 0)], []
+        entries[0].timestamp = source.stat().st_mtime
+    else:
+        raise FileNotFoundError(f"No existe la fuente de entregas: {source}")
+    return entries, list(dict.fromkeys(notes))
 
 
 def _nbgrader_timestamp(path: Path) -> float | None:
@@ -96,76 +182,84 @@ def _nbgrader_timestamp(path: Path) -> float | None:
     try:
         from dateutil.parser import parse
 
-        return parse(stamp.read_text().strip()).timestamp()
-    except (ValueError, OverflowError, ImportError):
+        return parse(stamp.read_text()[:100].strip()).timestamp()
+    except (ValueError, OverflowError, ImportError, OSError):
         return None
 
 
-def student_of(path: PurePosixPath, lesson: str) -> str | None:
-    """El estudiante de un archivo de la fuente, o ``None`` si su nombre no lo dice."""
+def student_of(path: PurePosixPath, lesson: str) -> tuple[str, str] | None:
+    """``(estudiante, nombre)`` de un archivo de la fuente, o ``None`` si su nombre no lo dice."""
     for part in path.parts:
         match = MOODLE.match(part)
         if match:
-            return match["student_id"]
+            return match["student_id"], match["name"].strip()
     match = CANVAS.match(path.name)
     if match:
-        return match["student_id"]
+        return match["student_id"], match["name"]
     if len(path.parts) >= 3 and path.parts[-2] == lesson and STUDENT_ID.match(path.parts[-3]):
-        return path.parts[-3]  # submitted/<estudiante>/<lección>/<cuaderno>.ipynb
+        return path.parts[-3], ""  # submitted/<estudiante>/<lección>/<cuaderno>.ipynb
     stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
     if len(path.parts) <= 2 and STUDENT_ID.match(stem) and stem != lesson:
-        return stem
+        return stem, ""
     return None
 
 
-def collect(sources: list[Path], lesson: str) -> list[Submission]:
-    """Una :class:`Submission` por estudiante (la más reciente) y una por archivo sin estudiante."""
-    by_student: dict[str, list[Entry]] = {}
+def collect(sources: list[Path], lesson: str, limits: IntakeLimits | None = None) -> list[Submission]:
+    """Una :class:`Submission` por estudiante (la más reciente), una por archivo sin estudiante y una
+    por fuente que pasó algún límite. No lee el contenido de ningún archivo."""
+    limits = limits or IntakeLimits()
+    by_student: dict[str, list[tuple[Entry, str]]] = {}
     result = []
     for source in sources:
-        for entry in _entries(source):
-            student = student_of(entry.path, lesson)
-            if student is None:
-                result.append(
-                    Submission(
-                        entry.path.name,
-                        str(entry.path),
-                        None,
-                        entry.timestamp,
-                        [BAD_NAME.format(name=entry.path)],
-                        gradable=False,
-                    )
-                )
+        entries, notes = _entries(source, limits)
+        for note in notes:
+            result.append(Submission(Path(source).name, str(source), None, 0.0, [note], gradable=False))
+        for entry in entries:
+            found = student_of(entry.path, lesson)
+            if found is None:
+                note = Note.of(Status.BAD_NAME, name=str(entry.path))
+                result.append(Submission(entry.path.name, str(entry.path), None, entry.timestamp, [note], False))
             else:
-                by_student.setdefault(student, []).append(entry)
+                by_student.setdefault(found[0], []).append((entry, found[1]))
     for student, entries in by_student.items():
-        notebooks = [e for e in entries if e.path.suffix == ".ipynb"] or entries
-        notebooks.sort(key=lambda e: (e.timestamp, str(e.path)))
-        latest = notebooks[-1]
-        submission = Submission(student, str(latest.path), latest.data, latest.timestamp)
+        notebooks = [e for e in entries if e[0].path.suffix == ".ipynb"] or entries
+        notebooks.sort(key=lambda e: (e[0].timestamp, str(e[0].path)))
+        latest, name = notebooks[-1]
+        submission = Submission(student, str(latest.path), latest.locator, latest.timestamp, name=name)
         if len(notebooks) > 1:
-            submission.problems.append(SEVERAL.format(count=len(notebooks), name=latest.path.name))
+            submission.notes.append(Note.of(Status.SEVERAL, count=len(notebooks), name=latest.path.name))
         result.append(submission)
     return sorted(result, key=lambda s: (not s.gradable, s.student_id))
 
 
-def read_notebook(submission: Submission):
-    """El cuaderno de la entrega, o ``None`` (con el problema anotado) si no lo es o está vacío."""
+def read_notebook(submission: Submission, limit: int = IntakeLimits.notebook_bytes):
+    """El cuaderno de la entrega, o ``None`` (con la incidencia anotada) si no lo es, está vacío o
+    es demasiado grande. Se leen como mucho ``limit`` bytes."""
     name = PurePosixPath(submission.origin).name
+    if submission.locator is None:
+        return None
     try:
-        text = submission.data.decode("utf-8-sig")
+        data = submission.locator.read(limit)
+    except TooBig:
+        submission.notes.append(Note.of(Status.TOO_BIG, name=name, limit=limit >> 20))
+        return None
+    except (OSError, zipfile.BadZipFile, RuntimeError, EOFError, NotImplementedError) as error:
+        submission.notes.append(Note.of(Status.NOT_NOTEBOOK, name=name, detail=str(error)[:200]))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
         if not text.strip():
-            submission.problems.append(EMPTY.format(name=name))
+            submission.notes.append(Note.of(Status.EMPTY, name=name))
             return None
         raw = json.loads(text)
         if not isinstance(raw, dict) or "cells" not in raw:
             raise ValueError("sin celdas")
         nb = nbformat.reads(text, as_version=4)
-    except (UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError, nbformat.reader.NotJSONError):
-        submission.problems.append(NOT_NOTEBOOK.format(name=name))
+    except (UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
+        submission.notes.append(Note.of(Status.NOT_NOTEBOOK, name=name))
         return None
-    if not any(cell.get("source", "").strip() for cell in nb.cells):
-        submission.problems.append(EMPTY.format(name=name))
+    if not any(isinstance(cell.get("source"), str) and cell.get("source", "").strip() for cell in nb.cells):
+        submission.notes.append(Note.of(Status.EMPTY, name=name))
         return None
     return nb
 
@@ -203,7 +297,7 @@ def similarity(student: str, released: str) -> float:
     return ratio
 
 
-def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.NotebookNode, list[str]]:
+def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.NotebookNode, list[Note]]:
     """El cuaderno a calificar: la publicación con las respuestas del estudiante en su sitio."""
     released = release_nb.cells
     cells = student_nb.cells
@@ -234,12 +328,12 @@ def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.Notebo
     with_meta = sum(1 for c in cells if _meta(c))
     if released and any(_meta(c) for c in released):
         if with_meta == 0:
-            notes.append(NO_METADATA)
+            notes.append(Note.of(Status.NO_METADATA))
         elif any(_meta(released[j]) and not _meta(cells[i]) for i, j in match_of.items()):
-            notes.append(SOME_METADATA)
+            notes.append(Note.of(Status.SOME_METADATA))
     order = [match_of[i] for i in sorted(match_of)]
     if order != sorted(order):
-        notes.append(REORDERED)
+        notes.append(Note.of(Status.REORDERED))
 
     extras: dict[int, list] = {}
     anchor = -1
@@ -260,7 +354,7 @@ def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.Notebo
                     continue  # una prueba copiada no cuenta: la original se ejecuta en su sitio
         extras.setdefault(anchor, []).append(cell)
     if duplicated:
-        notes.append(DUPLICATED.format(cells=", ".join(sorted(duplicated))))
+        notes.append(Note.of(Status.DUPLICATED, cells=", ".join(sorted(duplicated))))
 
     student_at = {j: cells[i] for i, j in match_of.items()}
     out = copy.deepcopy(release_nb)
@@ -300,13 +394,13 @@ def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.Notebo
         for cell in extras.get(j, []):
             add_extra(cell)
     if tampered:
-        notes.append(TAMPERED.format(cells=", ".join(tampered)))
+        notes.append(Note.of(Status.TAMPERED, cells=", ".join(tampered)))
     if missing_tests:
-        notes.append(MISSING_TESTS.format(cells=", ".join(missing_tests)))
+        notes.append(Note.of(Status.MISSING_TESTS, cells=", ".join(missing_tests)))
     if missing_exercises:
-        notes.append(MISSING_EXERCISES.format(cells=", ".join(missing_exercises)))
+        notes.append(Note.of(Status.MISSING_EXERCISES, cells=", ".join(missing_exercises)))
     if released and len(match_of) < 0.3 * len(released):
-        notes.append(FOREIGN.format(lesson=lesson))
+        notes.append(Note.of(Status.FOREIGN, lesson=lesson))
     return out, notes
 
 

@@ -26,4 +26,11 @@ c.IgnorePattern.pattern = r"^"
 
 # Límite por celda (segundos) al ejecutar un cuaderno entregado.
 c.Execute.timeout = 120
-c.Execute.allow_errors = True
+
+# Una sola forma de calificar: `nbgrader autograde`, el botón «Autograde» de formgrader y
+# `python -m autograder grade` ejecutan las entregas igual: el núcleo en una caja sin red que no ve
+# el repositorio, y las celdas de prueba en el juez, un proceso aparte (autograder/execute.py). Si
+# esta máquina no puede aislar el código, se niegan con un mensaje que explica qué hacer.
+from autograder.execute import autograde_preprocessors  # noqa: E402
+
+c.Autograde.autograde_preprocessors = autograde_preprocessors()

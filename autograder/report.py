@@ -1,4 +1,9 @@
-"""``grades.csv`` (módulo ``csv``: comillas donde hagan falta) y el resumen en la terminal."""
+"""Las palabras del calificador: incidencias y errores en español, ``grades.csv`` y el resumen.
+
+Todo lo demás trabaja con datos (:class:`autograder.outcome.Note`, salidas de error de las celdas);
+aquí, y solo aquí (y en :mod:`autograder.feedback`, que usa estas funciones), se convierten en
+frases para el profesorado y los estudiantes.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +11,113 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+from autograder.outcome import Note, Status
+
+# Una frase por incidencia; los campos entre llaves salen de los detalles de la nota.
+MESSAGES: dict[Status, str] = {
+    Status.BAD_NAME: "nombre de archivo inesperado ({name}): no se sabe de qué estudiante es; no se calificó",
+    Status.NOT_NOTEBOOK: "no es un cuaderno de Jupyter ({name}); no se calificó",
+    Status.EMPTY: "cuaderno vacío ({name}); no se calificó",
+    Status.TOO_BIG: "archivo demasiado grande ({name}, más de {limit} MiB); no se calificó",
+    Status.ARCHIVE_LIMIT: "la fuente {name} pasa los límites de lectura ({detail}): se leyó solo una parte",
+    Status.SEVERAL: "{count} entregas: cuenta la más reciente ({name})",
+    Status.UNTOUCHED: "sin respuestas: el cuaderno llegó sin ningún ejercicio hecho",
+    Status.NO_METADATA: "sin metadatos de nbgrader (p. ej., Colab): celdas reconocidas por su contenido",
+    Status.SOME_METADATA: "faltaban metadatos de nbgrader en algunas celdas: reconocidas por su contenido",
+    Status.REORDERED: "celdas reordenadas: se calificó en el orden original",
+    Status.TAMPERED: "celda de prueba modificada ({cells}): se restauró la original",
+    Status.MISSING_TESTS: "faltaban celdas de prueba ({cells}): se restauraron",
+    Status.MISSING_EXERCISES: "faltaban celdas de ejercicio ({cells})",
+    Status.DUPLICATED: "celdas duplicadas ({cells}): se ejecutan todas, en su sitio",
+    Status.FOREIGN: "el cuaderno no se parece a la lección {lesson}",
+    Status.CELL_TIMEOUT: "Una celda superó el límite de tiempo ({limit:g} s)",
+    Status.NOTEBOOK_TIMEOUT: "Se agotó el tiempo total del cuaderno ({limit:g} s)",
+    Status.MEMORY: "memoria agotada (límite de {limit} MiB)",
+    Status.KERNEL_DIED: "El núcleo de Python se detuvo (os._exit, un fallo grave o falta de memoria)",
+    Status.SYS_EXIT: "el código llamó a sys.exit()",
+    Status.INTERPRETER_MODIFIED: "el cuaderno modificó el intérprete: {detail}",
+    Status.GRADER_ERROR: "error del calificador: {detail} (detalles en calificador.log)",
+    Status.NO_ISOLATION: "calificado SIN AISLAMIENTO (--sin-aislamiento): el código corrió como el instructor",
+}
+
+
+def describe(note: Note) -> str:
+    """La frase en español de una incidencia."""
+    template = MESSAGES[note.status]
+    try:
+        return template.format(**dict(note.details))
+    except (KeyError, ValueError, IndexError):
+        return template.split(" (")[0].split(":")[0]
+
+
+def status_text(notes: list[Note]) -> str:
+    """La columna ``status`` de ``grades.csv``: las incidencias separadas por «; », u «ok»."""
+    return "; ".join(describe(n) for n in notes) if notes else "ok"
+
+
+def cell_message(output: dict) -> str:
+    """Lo que falló en una celda de prueba, a partir de su salida de error."""
+    from autograder.execute import stopped_note
+
+    ename, evalue = output.get("ename", ""), output.get("evalue", "")
+    stopped = stopped_note(output)
+    if stopped is not None:
+        note, where = stopped
+        return f"{describe(note)} — {where}."
+    if ename in ("CheckError", "AssertionError") and evalue:
+        return evalue
+    if ename == "NotImplementedError":
+        return "Falta tu solución: el ejercicio todavía lanza NotImplementedError."
+    if ename == "NameError":
+        return f"No está definido lo que usa la prueba ({evalue}): ¿ejecutaste o completaste el ejercicio?"
+    if ename == "MemoryError":
+        return "Se agotó la memoria disponible para el cuaderno (MemoryError)."
+    if ename == "CellTimeoutError":
+        return "La celda superó el límite de tiempo."
+    if ename == "NucleoPerdido":
+        return f"El cuaderno dejó de atender a las pruebas: {evalue}"
+    return f"Error al ejecutar la prueba: {ename}: {evalue}".strip()
+
 
 def _number(value: float) -> str:
     return f"{value:g}"
 
 
 def write_csv(path: Path, results: list, grade_ids: list[str]) -> None:
-    """Una fila por estudiante: student_id, score, max_score, una columna por celda y status."""
+    """Una fila por estudiante: identificador, nombre, nota, una columna por celda, estado y aislamiento."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id", "score", "max_score", *grade_ids, "status"])
+        writer.writerow(["student_id", "name", "score", "max_score", *grade_ids, "status", "isolation"])
         for result in results:
             cells = [result.cells.get(gid) for gid in grade_ids]
             max_score = sum(c.max_score for c in cells if c)
-            if result.origin_unknown():
-                writer.writerow([result.student_id, "", _number(max_score), *[""] * len(grade_ids), result.status_text])
-                continue
+            unknown = result.origin_unknown()
             writer.writerow(
                 [
                     result.student_id,
-                    _number(result.score),
+                    result.name,
+                    "" if unknown else _number(result.score),
                     _number(max_score),
-                    *[_number(c.score) if c else "" for c in cells],
-                    result.status_text,
+                    *["" if unknown or c is None else _number(c.score) for c in cells],
+                    status_text(result.notes),
+                    result.isolation,
                 ]
             )
 
 
-def summary(results: list, grade_ids: list[str], seconds: float, jobs: int) -> str:
+def summary(results: list, grade_ids: list[str], seconds: float, jobs: int, isolation: str = "") -> str:
     """Tabla final: media por celda, notas y estados."""
     graded = [r for r in results if r.graded]
     lines = [
         "",
         f"Calificadas {len(graded)} de {len(results)} entregas en {seconds:.1f} s con {jobs} procesos"
         + (f" ({60 * len(graded) / seconds:.1f} por minuto)." if seconds > 0 and graded else "."),
-        "",
-        f"{'celda':<32} {'media':>7} {'máx':>5} {'aprobadas':>10}",
     ]
+    if isolation == "sin-aislamiento":
+        lines.append("ATENCIÓN: SIN AISLAMIENTO. El código de los estudiantes corrió como tu usuario.")
+    elif isolation:
+        lines.append(f"Aislamiento: {isolation} (sin red, sin ver el repositorio ni otras entregas).")
+    lines += ["", f"{'celda':<32} {'media':>7} {'máx':>5} {'aprobadas':>10}"]
     for gid in grade_ids:
         cells = [r.cells[gid] for r in graded if gid in r.cells]
         if not cells:
@@ -54,12 +129,10 @@ def summary(results: list, grade_ids: list[str], seconds: float, jobs: int) -> s
         total = sum(r.score for r in graded) / len(graded)
         max_total = sum(c.max_score for c in graded[0].cells.values())
         lines.append(f"{'TOTAL (media)':<32} {total:>7.2f} {max_total:>5g}")
-    statuses = Counter(r.status_text if r.status_text == "ok" else "con incidencias" for r in results)
-    lines.append("")
-    lines.append(f"{'estudiante':<24} {'nota':>6}  estado")
+    statuses = Counter("ok" if not r.notes else "con incidencias" for r in results)
+    lines += ["", f"{'estudiante':<24} {'nota':>6}  estado"]
     for r in results:
         score = f"{r.score:g}" if not r.origin_unknown() else "-"
-        lines.append(f"{r.student_id[:24]:<24} {score:>6}  {r.status_text[:90]}")
-    lines.append("")
-    lines.append(", ".join(f"{k}: {v}" for k, v in statuses.items()))
+        lines.append(f"{r.student_id[:24]:<24} {score:>6}  {status_text(r.notes)[:90]}")
+    lines += ["", ", ".join(f"{k}: {v}" for k, v in statuses.items())]
     return "\n".join(lines)

@@ -59,11 +59,17 @@ def plain_nbgrader(lesson: str, submissions: dict[str, bytes], work: Path) -> tu
         target = root / "submitted" / student / lesson / f"{lesson}.ipynb"
         target.parent.mkdir(parents=True)
         target.write_bytes(data)
+    baseline = work / "nbgrader_config_sin_caja.py"
+    baseline.write_text(
+        f"c = get_config()\nload_subconfig({str(CONFIG_FILE)!r})\n"
+        "from nbgrader.converters.autograde import Autograde\n"
+        "c.Autograde.autograde_preprocessors = Autograde.class_traits()['autograde_preprocessors'].default()\n"
+    )
     command = [
         str(Path(sys.executable).parent / "nbgrader"),
         "autograde",
         lesson,
-        f"--config={CONFIG_FILE}",
+        f"--config={baseline}",
         f"--CourseDirectory.root={root}",
         "--force",
     ]
@@ -104,7 +110,29 @@ def ours(lesson: str, submissions: dict[str, bytes], work: Path, jobs: int) -> t
     seconds = time.monotonic() - started
     with open(out / "grades.csv", encoding="utf-8") as handle:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    judge_cost(out)
     return seconds, scores
+
+
+def judge_cost(out: Path) -> None:
+    """Lo que cuestan las pruebas en el juez, de los metadatos de los cuadernos calificados."""
+    import nbformat
+
+    stats = [
+        nbformat.read(path, as_version=4).metadata.get("autograder", {}).get("judge", {})
+        for path in sorted((out / "calificados").glob("*.ipynb"))
+    ]
+    cells = sum(s.get("cells", 0) for s in stats)
+    if not cells:
+        return
+    seconds = sum(s.get("seconds", 0.0) for s in stats)
+    agent = sum(s.get("agent_seconds", 0.0) for s in stats)
+    requests = sum(s.get("requests", 0) for s in stats)
+    print(
+        f"    juez: {1000 * seconds / cells:.0f} ms por celda de prueba ({1000 * (seconds - agent) / cells:.0f} ms"
+        f" sin contar el código del estudiante), {seconds / len(stats):.2f} s por entrega, "
+        f"{requests / cells:.1f} peticiones al núcleo por celda"
+    )
 
 
 def solution_alone(lesson: str, repeats: int = 3) -> float:

@@ -38,8 +38,21 @@ def solution_cells(nb) -> dict[str, nbformat.NotebookNode]:
 
 
 def graded_cells(nb) -> dict[str, float]:
-    """``grade_id -> puntos`` de las celdas que puntúan."""
-    return {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in nb.cells if nbgrader_meta(c).get("grade")}
+    """``grade_id -> puntos`` de las celdas que se califican solas (las de código)."""
+    return {
+        nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"]
+        for c in nb.cells
+        if nbgrader_meta(c).get("grade") and c.cell_type == "code"
+    }
+
+
+def written_questions(nb) -> dict[str, float]:
+    """``grade_id -> puntos`` de las preguntas escritas (se corrigen a mano, en formgrader)."""
+    return {
+        nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"]
+        for c in nb.cells
+        if nbgrader_meta(c).get("grade") and nbgrader_meta(c).get("solution") and c.cell_type == "markdown"
+    }
 
 
 def solved(source: str) -> str:

@@ -20,9 +20,9 @@ def fresh_release(tmp_path_factory):
     root = tmp_path_factory.mktemp("publicacion")
     shutil.copytree(REPO / "solutions", root / "solutions")
     nbgrader = api(load_config(root))
-    from autograder.course import _venv_on_path
+    from autograder.course import venv_on_path
 
-    with _venv_on_path():
+    with venv_on_path():
         for lesson in LESSONS:
             result = nbgrader.generate_assignment(lesson, force=True, create=True)
             assert result["success"], result.get("error")
@@ -88,7 +88,10 @@ def test_nbgrader_metadata_is_complete(lesson):
         assert meta.get("schema_version") == 3
         if meta.get("grade"):
             assert meta.get("points", 0) > 0, f"{meta['grade_id']} no tiene puntos"
+        if meta.get("grade") and not meta.get("solution"):
             assert meta.get("locked"), f"{meta['grade_id']} no está bloqueada"
+        if meta.get("grade") and meta.get("solution"):
+            assert cell.cell_type == "markdown", f"{meta['grade_id']}: las respuestas escritas son markdown"
         if meta.get("solution"):
             assert notebooks.SOLUTION_REGION.search(cell.source), f"{meta['grade_id']} sin ### BEGIN SOLUTION"
     assert notebooks.graded_cells(nb), "la lección no tiene celdas calificadas"

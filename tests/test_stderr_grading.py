@@ -48,7 +48,12 @@ def test_stderr_noise_does_not_zero_a_test_cell(tmp_path, drop_stderr, expected)
         ),
     ]
     nbformat.write(nb, source / "solutions" / lesson / f"{lesson}.ipynb")
-    course = GradingCourse(lesson, tmp_path / "curso", source_root=source, **{"IgnorePattern.enabled": drop_stderr})
+    overrides = {"IgnorePattern.enabled": drop_stderr}
+    if not drop_stderr:  # el control: nbgrader tal cual, también su Execute (el juez nunca pasa stderr)
+        from nbgrader.converters.autograde import Autograde
+
+        overrides["Autograde.autograde_preprocessors"] = Autograde.class_traits()["autograde_preprocessors"].default()
+    course = GradingCourse(lesson, tmp_path / "curso", source_root=source, **overrides)
     course.submit("alumno", (source / "solutions" / lesson / f"{lesson}.ipynb"))
     scores = course.autograde("alumno")
     assert scores["test_con_ruido"].score == expected
