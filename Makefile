@@ -14,7 +14,14 @@ LAB_ARGS ?=
 LAB_ROOT ?= course
 
 # Entorno «como Colab» (Python 3.13 y las versiones de constraints-colab.txt) para `make test-colab`.
-COLAB_PYTHON ?= $(shell command -v python3.13 2>/dev/null || ls -d $(HOME)/.pyenv/versions/3.13*/bin/python 2>/dev/null | tail -n 1)
+# Se queda con el primer candidato que de verdad arranca un Python 3.13: `python3.13` puede ser un
+# «shim» de pyenv que existe pero falla si esa versión no está seleccionada. `make test-colab
+# COLAB_PYTHON=/ruta/python3.13` elige otro.
+COLAB_PYTHON_CANDIDATES = python3.13 \
+  $$(ls -d $(HOME)/.pyenv/versions/3.13*/bin/python 2>/dev/null | grep -v 't/bin/python$$' | sort -rV) \
+  /usr/local/bin/python3.13 /usr/bin/python3.13 python3
+COLAB_PYTHON ?= $(shell for cand in $(COLAB_PYTHON_CANDIDATES); do \
+  $$cand -c 'import sys; assert sys.version_info[:2] == (3, 13); print(sys.executable)' 2>/dev/null && break; done)
 COLAB_VENV := .venv-colab
 DEST ?= build/estudiantes
 
@@ -52,7 +59,8 @@ test-gpu: install
 	$(BIN)/python -m pytest -m gpu -s -p no:cacheprovider tests/test_gpu.py
 
 $(COLAB_VENV)/.instalado: requirements.txt constraints-colab.txt pyproject.toml
-	@test -n "$(COLAB_PYTHON)" || { echo "ERROR: falta Python 3.13 (pyenv install 3.13) / Python 3.13 is missing"; exit 1; }
+	@test -n "$(COLAB_PYTHON)" || { echo "ERROR: falta Python 3.13 (pyenv install 3.13, o make test-colab COLAB_PYTHON=/ruta/python3.13)"; \
+	  echo "ERROR: Python 3.13 is missing (pyenv install 3.13, or make test-colab COLAB_PYTHON=/path/to/python3.13)"; exit 1; }
 	@test -x $(COLAB_VENV)/bin/python || $(COLAB_PYTHON) -m venv $(COLAB_VENV)
 	@echo "Instalando las versiones de Colab en $(COLAB_VENV) (varios GB la primera vez)..."
 	@$(COLAB_VENV)/bin/python -m pip install -q -r requirements.txt -c constraints-colab.txt || { \
@@ -82,11 +90,13 @@ bench: install
 	$(BIN)/python scripts/bench.py
 
 # Calificar un lote: make grade ASSIGNMENT=01_perceptron SOURCE=entregas.zip [OUT=calificaciones] [GRADE_JOBS=2] [TIMEOUT=600]
+# [CLUSTER=tcp://nodo:8786 o CLUSTER=planificador.json] (un clúster de Dask que ya existe; sin él, uno local de GRADE_JOBS)
+# [GRADE_ARGS="--sin-aislamiento --memory-mb 4096 ..."] (cualquier opción de `python -m autograder grade --help`)
 OUT ?= calificaciones
 grade: install
 	@test -n "$(ASSIGNMENT)" -a -n "$(SOURCE)" || { \
-	  echo "Uso: make grade ASSIGNMENT=01_perceptron SOURCE=carpeta_o_zip [OUT=calificaciones] [GRADE_JOBS=N] [TIMEOUT=segundos]"; exit 2; }
-	$(BIN)/python -m autograder grade $(ASSIGNMENT) $(SOURCE) --out $(OUT) $(if $(GRADE_JOBS),--jobs $(GRADE_JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
+	  echo "Uso: make grade ASSIGNMENT=01_perceptron SOURCE=carpeta_o_zip [OUT=calificaciones] [GRADE_JOBS=N] [TIMEOUT=segundos] [CLUSTER=tcp://nodo:8786]"; exit 2; }
+	$(BIN)/python -m autograder grade $(ASSIGNMENT) $(SOURCE) --out $(OUT) $(if $(GRADE_JOBS),--jobs $(GRADE_JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(CLUSTER),--cluster $(CLUSTER)) $(GRADE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -387,6 +387,9 @@ class SandboxedExecute(Execute):
             self._notes.append(note)
 
     def _stop(self, note: Note) -> None:
+        memory = next((n for n in self._notes if n.status == Status.MEMORY), None)
+        if note.status == Status.KERNEL_DIED and memory is not None:
+            note = memory  # murió después de quedarse sin memoria: esa es la causa
         self._stopped = note
         self._note(note)
         self._kill_box()

@@ -1,27 +1,26 @@
 """Calificar un lote de entregas en paralelo, con el ``autograde`` de nbgrader.
 
-Cada proceso de trabajo tiene su propio curso temporal de nbgrader (una copia de la lección ya
-publicada, con su libro de notas SQLite), un zigoto de núcleos y un servidor de jueces con la
-lección ya importada. Por cada entrega lee el archivo (con límite de tamaño), lo empareja con la
-publicación (:func:`autograder.intake.normalize`) y lo califica con ``NbGraderAPI.autograde``
-(:mod:`autograder.execute`: el núcleo en su caja, las pruebas en el juez). El proceso principal
-solo reparte, recoge los resultados según terminan y escribe: el libro de notas del curso (la API
-``Gradebook`` de nbgrader), ``grades.csv``, la retroalimentación y ``calificador.log``.
+Las entregas se reparten en Dask (:mod:`autograder.cluster`): un ``LocalCluster`` en esta máquina o
+un clúster existente. Cada proceso de trabajo tiene su propio curso temporal de nbgrader (una copia
+de la lección ya publicada, con su libro de notas SQLite), un zigoto de núcleos y un servidor de
+jueces con la lección ya importada (:func:`_worker_init`). Por cada entrega lee el archivo (con
+límite de tamaño), lo empareja con la publicación (:func:`autograder.intake.normalize`) y lo
+califica con ``NbGraderAPI.autograde`` (:mod:`autograder.execute`: el núcleo en su caja, las
+pruebas en el juez). El proceso principal solo reparte, recoge los resultados según terminan y
+escribe: el libro de notas del curso (la API ``Gradebook`` de nbgrader), ``grades.csv``, la
+retroalimentación y ``calificador.log``.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -54,6 +53,8 @@ class Settings:
         sandbox_uid: como root, primer uid de las cajas (``AUTO_UID``: :func:`batch_uids`).
         zygote: crear los núcleos con ``fork()`` desde un proceso con la lección importada.
         intake: :class:`autograder.intake.IntakeLimits`.
+        moodle_language: ``"es"`` o ``"en"``, el idioma del sitio de Moodle (ver :mod:`autograder.lms`).
+        canvas_assignment: el nombre de la tarea en Canvas (por defecto, el de la lección).
     """
 
     notebook_timeout: float = 600
@@ -63,15 +64,19 @@ class Settings:
     sandbox_uid: int | None = AUTO_UID
     zygote: bool = True
     intake: intake.IntakeLimits = field(default_factory=intake.IntakeLimits)
+    moodle_language: str = "es"  # idioma del sitio de Moodle (sus columnas se reconocen por el nombre)
+    canvas_assignment: str = ""  # nombre de la columna de la tarea en Canvas (por defecto, la lección)
 
 
 @dataclass
 class CellResult:
+    """Una celda de prueba calificada: puntos y, si no los ganó todos, por qué (``kind``: ver report.ADVICE)."""
+
     grade_id: str
     score: float
     max_score: float
-    message: str  # "" si aprobó
-    lines: list = field(default_factory=list)  # líneas del estudiante donde saltó el error
+    message: str = ""  # "" si aprobó
+    kind: str = ""
 
 
 @dataclass
@@ -88,10 +93,17 @@ class Result:
     autograded: bytes | None = None
     isolation: str = ""
     judge: dict = field(default_factory=dict)
+    manual: dict[str, CellResult] = field(default_factory=dict)  # preguntas escritas (se corrigen a mano)
 
     @property
     def score(self) -> float:
-        return sum(c.score for c in self.cells.values())
+        """Los puntos ganados: automáticos y, si ya se corrigieron, los de las preguntas escritas."""
+        return sum(c.score for c in self.cells.values()) + sum(c.score for c in self.manual.values())
+
+    @property
+    def manual_pending(self) -> float:
+        """Puntos de preguntas escritas que aún no ha corregido nadie."""
+        return sum(c.max_score for c in self.manual.values() if c.kind == "pendiente")
 
     def origin_unknown(self) -> bool:
         return any(note.status in (Status.BAD_NAME, Status.ARCHIVE_LIMIT) for note in self.notes)
@@ -125,28 +137,38 @@ _worker: dict = {}
 
 
 def _worker_init(
-    template: str, workspace: str, lesson: str, settings: Settings, counter, sandbox_root: str, log_file: str
-) -> None:
+    root: Path, lesson: str, settings: Settings, slot: int, sandbox_root: str, handler: logging.Handler
+) -> dict:
+    """Prepara este proceso de trabajo para calificar ``lesson`` (lo llama :class:`autograder.cluster.LessonPlugin`).
+
+    Arranca el servidor de jueces y el zigoto, que importan la lección a la vez, sin esperarlos:
+    la primera entrega espera al zigoto (``ForkServer.ready``).
+
+    Args:
+        root: el curso de nbgrader de este proceso, ya copiado (la lección publicada y su libro de notas).
+        lesson: la lección.
+        settings: :class:`Settings` del lote.
+        slot: número de este proceso entre los del lote en su máquina (como root, su uid de caja es
+            ``settings.sandbox_uid + slot``).
+        sandbox_root: carpeta donde crear las carpetas de trabajo de las cajas.
+        handler: adónde van los registros de ``autograder`` y ``traitlets`` en este proceso.
+
+    Returns:
+        El estado del proceso (``root``, ``api``, ``released``, ``zygote``, ``judge``…), que queda
+        también en ``_worker`` para :func:`_grade_one`.
+    """
     from autograder.execute import ForkServer, autograde_preprocessors, judge_server
     from autograder.judge import modules_to_preload, trusted_setup
 
     venv_on_path()
-    handler = logging.FileHandler(log_file, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(f"%(asctime)s trabajador-{os.getpid()} %(levelname)s %(name)s %(message)s"))
-    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
     for name in ("traitlets", "autograder"):
         logging.getLogger(name).handlers[:] = [handler]
         logging.getLogger(name).propagate = False
     fast_alembic_version()
-    with counter.get_lock():
-        slot = counter.value
-        counter.value += 1
-    root = Path(workspace) / f"trabajador-{slot}"
-    shutil.copytree(template, root)
     released = nbformat.read(release_notebook(root, lesson), as_version=4)
     source = nbformat.read(root / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
     modules = modules_to_preload(trusted_setup(source))
-    judge_server(modules)  # arranca ya, a la vez que el zigoto: los dos importan la lección
+    judge = judge_server(modules)  # arranca ya, a la vez que el zigoto: los dos importan la lección
     overrides = {
         "CourseDirectory.db_url": f"sqlite:///{root / 'gradebook.db'}",
         "Autograde.autograde_preprocessors": autograde_preprocessors(),
@@ -158,13 +180,18 @@ def _worker_init(
     }
     if settings.cell_timeout:
         overrides["Execute.timeout"] = int(settings.cell_timeout)
+    zygote = None
     if settings.zygote:
         path = str(root / "zigoto.sock")
         command = [sys.executable, "-m", "autograder.sandbox", "--zygote", path]
-        _worker["zygote"] = ForkServer([*command, _json(modules), str(settings.limits.threads)], path).ready()
+        zygote = ForkServer([*command, _json(modules), str(settings.limits.threads)], path)
         overrides["SandboxedExecute.zygote"] = path
     config = load_config(root, **overrides)
-    _worker.update(root=root, lesson=lesson, api=api(config), released=released, settings=settings, slot=slot)
+    _worker.clear()
+    _worker.update(
+        root=root, lesson=lesson, api=api(config), released=released, settings=settings, slot=slot, zygote=zygote
+    )
+    return dict(_worker, judge=judge, modules=modules)
 
 
 def _json(value) -> str:
@@ -225,23 +252,25 @@ def _autograde(student: str, data: bytes) -> dict:
 # --- Mensajes a partir del cuaderno calificado ------------------------------------------------
 
 
-def _analyse(result: Result, outcome: dict, released) -> None:
-    """Puntos y mensaje de cada celda calificada (las de respuesta escrita se califican a mano)."""
+def _analyse(result: Result, outcome: dict) -> None:
+    """Puntos y mensaje de cada celda de prueba (las preguntas escritas quedan pendientes)."""
     from autograder.report import cell_message
 
     nb = nbformat.reads(outcome["autograded"].decode(), as_version=4)
     scores = outcome["scores"]
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid not in scores or cell.cell_type != "code":
             continue
         score, max_score = scores[gid]
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        message, lines = "", []
-        if score < max_score:
-            message = cell_message(errors[0]) if errors else "Puntuación parcial."
-            lines = outcome.get("frames", {}).get(gid, []) if errors else []
-        result.cells[gid] = CellResult(gid, score, max_score, message[:1500], lines)
+        failure = None
+        if score < max_score and errors:
+            failure = cell_message(errors[0], outcome.get("frames", {}).get(gid), nb, index)
+        elif score < max_score:
+            failure = cell_message({"ename": "Parcial", "evalue": "Puntuación parcial."})
+        message, kind = (failure.message[:1500], failure.kind) if failure else ("", "")
+        result.cells[gid] = CellResult(gid, score, max_score, message, kind)
 
 
 # --- Lote -------------------------------------------------------------------------------------
@@ -254,10 +283,16 @@ def release_notebook(course_root: Path, lesson: str) -> Path:
 
 
 def _log_to(out: Path) -> logging.Handler:
+    """El registro del lote en ``out/calificador.log``; también los avisos de las bibliotecas
+    (SQLAlchemy, nbgrader…), que así no llegan a la terminal."""
     handler = logging.FileHandler(out / LOG_NAME, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    warnings_log = logging.getLogger("py.warnings")
+    warnings_log.handlers[:] = [handler]
+    warnings_log.propagate = False
     return handler
 
 
@@ -283,6 +318,7 @@ def grade_batch(
     db_url: str | None = None,
     progress: bool = True,
     source_root: Path = REPO,
+    cluster=None,
 ) -> list[Result]:
     """Califica todas las entregas de ``sources`` y escribe en ``out`` las notas y la retroalimentación.
 
@@ -290,21 +326,24 @@ def grade_batch(
         lesson: la lección (carpeta de ``solutions/``).
         sources: carpetas, zips de Moodle/Canvas o ``submitted/`` de nbgrader.
         out: carpeta de resultados (``grades.csv``, ``feedback/``, ``calificados/``, ``calificador.log``).
-        jobs: procesos de trabajo (por defecto, núcleos).
+        jobs: procesos de trabajo del ``LocalCluster`` de Dask (por defecto, núcleos).
         settings: :class:`Settings`.
         db_url: libro de notas del curso (por defecto, el de la configuración de nbgrader).
         progress: barra de progreso y resumen en la terminal.
         source_root: raíz del curso.
+        cluster: un clúster de Dask que ya existe (dirección ``tcp://…``, archivo de planificador,
+            ``Cluster`` o ``Client``; ver :func:`autograder.cluster.connect`); ``None``: uno local.
 
     Returns:
         Un :class:`Result` por estudiante y por archivo que no se pudo atribuir, ordenados.
 
     Raises:
         autograder.execute.IsolationRefused: sin aislamiento posible y sin ``isolation="none"``.
+        autograder.cluster.ClusterUnavailable: no se pudo conectar con ``cluster``.
     """
     from tqdm import tqdm
 
-    from autograder import feedback, report
+    from autograder import classreport, feedback, lms, report
 
     fast_alembic_version()
     settings = copy.deepcopy(settings or Settings())
@@ -337,7 +376,7 @@ def grade_batch(
                 gradable.append(submission)
         started = time.monotonic()
         bar = tqdm(total=len(gradable), desc=f"Calificando {lesson}", unit="entrega", disable=not progress)
-        pool = _run_pool(gradable, jobs, template, workspace, lesson, settings, sandbox_root, out / LOG_NAME)
+        pool = _run_pool(gradable, jobs, template, workspace, lesson, settings, sandbox_root, out / LOG_NAME, cluster)
         for submission, outcome in pool:
             result = results[submission.student_id]
             result.seconds = outcome.get("seconds", 0.0)
@@ -351,22 +390,31 @@ def grade_batch(
                 result.graded = True
                 result.autograded = outcome["autograded"]
                 result.judge = outcome.get("judge", {})
-                _analyse(result, outcome, released)
+                _analyse(result, outcome)
             bar.update()
         bar.close()
         elapsed = time.monotonic() - started
         if isolation == Isolation.NONE.value:
             for result in results.values():
                 result.notes.append(Note.of(Status.NO_ISOLATION))
-        max_scores = _max_scores(released)
+        max_scores, questions = automatic_points(released), written_questions(released)
         for result in results.values():
             if not result.graded:
-                result.cells = {gid: CellResult(gid, 0.0, points, "") for gid, points in max_scores.items()}
+                result.cells = {gid: CellResult(gid, 0.0, points) for gid, points in max_scores.items()}
+            # Preguntas escritas: pendientes de corregir a mano si hay algo que leer (no en blanco).
+            answered = result.graded and not any(note.status == Status.UNTOUCHED for note in result.notes)
+            kind = "pendiente" if answered else ""
+            result.manual = {gid: CellResult(gid, 0.0, points, "", kind) for gid, points in questions.items()}
+            if result.manual_pending:
+                result.notes.append(Note.of(Status.MANUAL_PENDING, points=result.manual_pending))
         ordered = sorted(results.values(), key=lambda r: r.student_id)
         store_in_gradebook(db_url, template, lesson, release_notebook(template, lesson).stem, ordered)
+        _autograded_for_formgrader(db_url, lesson, release_notebook(template, lesson).name, ordered)
         report.write_csv(out / "grades.csv", ordered, list(max_scores))
         feedback.write_all(out / "feedback", ordered, released, lesson)
         _keep_autograded(out / "calificados", ordered)
+        lms.write_all(out, ordered, sum(max_scores.values()) + sum(questions.values()), lesson, settings)
+        classreport.write(out / "informe.html", ordered, lesson, released)
         summary = report.summary(ordered, list(max_scores), elapsed, jobs, isolation)
         log.info("%s", summary)
         if progress:
@@ -374,6 +422,8 @@ def grade_batch(
         return ordered
     finally:
         log.removeHandler(handler)
+        logging.getLogger("py.warnings").handlers[:] = []
+        logging.captureWarnings(False)
         handler.close()
         shutil.rmtree(workspace, ignore_errors=True)
         shutil.rmtree(sandbox_root, ignore_errors=True)
@@ -392,25 +442,27 @@ def _publish(template: Path, source_root: Path, lesson: str):
     return nbformat.read(release_notebook(template, lesson), as_version=4)
 
 
-def _run_pool(submissions, jobs, template, workspace, lesson, settings, sandbox_root, log_file):
-    """``(entrega, resultado)`` según terminan; si un proceso de trabajo muere, la entrega se informa."""
+def _run_pool(submissions, jobs, template, workspace, lesson, settings, sandbox_root, log_file, cluster=None):
+    """``(entrega, resultado)`` según terminan, calificadas en Dask (:func:`autograder.cluster.grade`).
+
+    Sin ``cluster``, en un ``LocalCluster`` de ``jobs`` procesos; la entrega de un proceso que muere
+    se reintenta una vez y después se informa (``Status.WORKER_LOST``): ninguna se pierde.
+    """
     if not submissions:
         return
-    context = multiprocessing.get_context("spawn")
-    counter = context.Value("i", 0)
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(submissions)),
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(str(template), str(workspace), lesson, settings, counter, str(sandbox_root), str(log_file)),
-    ) as pool:
-        futures = {pool.submit(_grade_one, submission): submission for submission in submissions}
-        for future in as_completed(futures):
-            submission = futures[future]
-            try:
-                yield submission, future.result()
-            except (BrokenProcessPool, Exception) as error:  # noqa: BLE001
-                yield submission, {"error": f"{type(error).__name__}: {error}", "notes": submission.notes}
+    from autograder import cluster as dask_cluster
+
+    yield from dask_cluster.grade(
+        submissions,
+        lesson=lesson,
+        template=Path(template),
+        settings=settings,
+        jobs=jobs,
+        cluster=cluster,
+        workspace=Path(workspace),
+        sandbox_root=Path(sandbox_root),
+        log_file=Path(log_file),
+    )
 
 
 def _keep_autograded(folder: Path, results: list[Result]) -> None:
@@ -420,8 +472,63 @@ def _keep_autograded(folder: Path, results: list[Result]) -> None:
             (folder / f"{result.student_id}.ipynb").write_bytes(result.autograded)
 
 
-def _max_scores(released) -> dict[str, float]:
-    """Puntos de cada celda calificada automáticamente (las de código)."""
+def written_questions(released) -> dict[str, float]:
+    """``grade_id -> puntos`` de las preguntas escritas: celdas de markdown calificadas a mano."""
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"].get("points", 0))
+        for cell in released.cells
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")
+    }
+
+
+def results_from_gradebook(db_url: str, lesson: str, released) -> list[Result]:
+    """Las notas de ``lesson`` tal como están en el libro de notas, con lo corregido a mano en formgrader.
+
+    Args:
+        db_url: el libro de notas (URL de SQLAlchemy).
+        lesson: la lección.
+        released: la publicación de la lección (para saber qué celdas hay y cuánto vale cada una).
+
+    Returns:
+        Un :class:`Result` por entrega, con las preguntas escritas corregidas o pendientes.
+    """
+    from nbgrader.api import Gradebook
+
+    automatic, questions = automatic_points(released), written_questions(released)
+    results = []
+    with venv_on_path(), Gradebook(db_url) as gradebook:
+        for submission in gradebook.find_assignment(lesson).submissions:
+            student = submission.student
+            result = Result(student.id, "libro de notas", student.first_name or "", graded=True)
+            for grade in submission.notebooks[0].grades:
+                if grade.name in automatic:
+                    result.cells[grade.name] = CellResult(grade.name, float(grade.score), float(grade.max_score))
+                elif grade.name in questions:
+                    pending = grade.manual_score is None
+                    kind = "pendiente" if pending else "corregida"
+                    score = 0.0 if pending else float(grade.manual_score)
+                    result.manual[grade.name] = CellResult(grade.name, score, float(grade.max_score), "", kind)
+            if result.manual_pending:
+                result.notes.append(Note.of(Status.MANUAL_PENDING, points=result.manual_pending))
+            results.append(result)
+    return sorted(results, key=lambda r: r.student_id)
+
+
+def _autograded_for_formgrader(db_url: str, lesson: str, name: str, results: list[Result]) -> None:
+    """Con un libro de notas SQLite, deja los cuadernos calificados donde formgrader los busca
+    (``autograded/<estudiante>/<lección>/`` junto al libro) para corregir allí las preguntas escritas."""
+    if not db_url.startswith("sqlite:///"):
+        return
+    root = Path(db_url[len("sqlite:///") :]).parent
+    for result in results:
+        if result.autograded and not result.origin_unknown():
+            folder = root / "autograded" / result.student_id / lesson
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(result.autograded)
+
+
+def automatic_points(released) -> dict[str, float]:
+    """``grade_id -> puntos`` de las celdas que se califican solas (las de código)."""
     return {
         cell.metadata["nbgrader"]["grade_id"]: float(cell.metadata["nbgrader"].get("points", 0))
         for cell in released.cells
@@ -469,4 +576,7 @@ def store_in_gradebook(db_url: str, template: Path, lesson: str, notebook: str, 
                 grade = target.find_grade(gid, notebook, lesson, result.student_id)
                 grade.auto_score = cell.score
                 grade.needs_manual_grade = False
+            for gid in result.manual:  # las preguntas escritas las corrige el profesorado en formgrader
+                grade = target.find_grade(gid, notebook, lesson, result.student_id)
+                grade.needs_manual_grade = result.graded and grade.manual_score is None
             target.db.commit()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import functools
 import json
 import os
 import re
@@ -297,6 +298,22 @@ def similarity(student: str, released: str) -> float:
     return ratio
 
 
+@functools.cache
+def _text_stub() -> str:
+    """Lo que deja nbgrader en lugar de una respuesta escrita (``ClearSolutions.text_stub``)."""
+    from autograder.course import load_config
+
+    return load_config().ClearSolutions.text_stub
+
+
+def answer_similarity(student: str, released: str) -> float:
+    """Parecido de una respuesta escrita: la fracción de líneas del enunciado publicado (sin el
+    «TU RESPUESTA AQUÍ») que siguen en la celda del estudiante, por larga que sea su respuesta."""
+    question = [line for line in _lines(released) if line != _text_stub()]
+    kept = set(_lines(student))
+    return sum(line in kept for line in question) / len(question) if question else 0.0
+
+
 def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.NotebookNode, list[Note]]:
     """El cuaderno a calificar: la publicación con las respuestas del estudiante en su sitio."""
     released = release_nb.cells
@@ -308,6 +325,8 @@ def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.Notebo
             if ref.cell_type != cell.cell_type:
                 continue
             sim = similarity(cell.get("source", ""), ref.source)
+            if ref.cell_type == "markdown" and _meta(ref).get("solution"):
+                sim = max(sim, answer_similarity(cell.get("source", ""), ref.source))
             base = 0
             if gid and gid == _meta(ref).get("grade_id"):
                 base = 3
@@ -401,7 +420,16 @@ def normalize(student_nb, release_nb, lesson: str = "") -> tuple[nbformat.Notebo
         notes.append(Note.of(Status.MISSING_EXERCISES, cells=", ".join(missing_exercises)))
     if released and len(match_of) < 0.3 * len(released):
         notes.append(Note.of(Status.FOREIGN, lesson=lesson))
+    elif _untouched(out, release_nb):
+        notes.append(Note.of(Status.UNTOUCHED))
     return out, notes
+
+
+def _untouched(nb, release_nb) -> bool:
+    """Todas las celdas de ejercicio siguen como en la publicación (nadie respondió nada)."""
+    mine = [_lines(c.source) for c in nb.cells if _kind(c) == "solution"]
+    theirs = [_lines(c.source) for c in release_nb.cells if _kind(c) == "solution"]
+    return bool(theirs) and mine == theirs
 
 
 def to_bytes(nb) -> bytes:

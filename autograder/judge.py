@@ -675,9 +675,10 @@ def _transferable(judge: Judge, value: Any, depth: int = 0) -> bool:
     """¿Se puede copiar al núcleo? Datos, objetos del núcleo y copias de sus modelos; no funciones."""
     if depth > 20:
         return False
-    if isinstance(value, list | tuple | set | frozenset):
+    # Tipos exactos: una subclase (el Bunch de scikit-learn es un dict) no viaja por el cable.
+    if type(value) in (list, tuple, set, frozenset):
         return all(_transferable(judge, v, depth + 1) for v in value)
-    if isinstance(value, dict):
+    if type(value) is dict:
         return all(_transferable(judge, v, depth + 1) for v in value.values())
     if type(value) is Remote or judge.by_object.get(id(value)) is not None:
         return True

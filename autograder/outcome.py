@@ -41,7 +41,10 @@ class Status(enum.Enum):
     SYS_EXIT = "sys-exit"
     INTERPRETER_MODIFIED = "interprete-modificado"
     GRADER_ERROR = "error-calificador"
+    WORKER_LOST = "trabajador-perdido"
     NO_ISOLATION = "sin-aislamiento"
+    # Calificación a mano
+    MANUAL_PENDING = "pendiente-manual"
 
 
 # Incidencias que detienen la ejecución del cuaderno (las celdas siguientes no se ejecutan).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.outcome import Note, Status
@@ -37,7 +38,12 @@ MESSAGES: dict[Status, str] = {
     Status.SYS_EXIT: "el código llamó a sys.exit()",
     Status.INTERPRETER_MODIFIED: "el cuaderno modificó el intérprete: {detail}",
     Status.GRADER_ERROR: "error del calificador: {detail} (detalles en calificador.log)",
+    Status.WORKER_LOST: (
+        "sin calificar: el proceso de trabajo que la calificaba murió {tries} veces (se reintentó); "
+        "vuelve a calificarla"
+    ),
     Status.NO_ISOLATION: "calificado SIN AISLAMIENTO (--sin-aislamiento): el código corrió como el instructor",
+    Status.MANUAL_PENDING: "pendiente de corrección manual: {points:g} puntos de preguntas escritas",
 }
 
 
@@ -55,28 +61,103 @@ def status_text(notes: list[Note]) -> str:
     return "; ".join(describe(n) for n in notes) if notes else "ok"
 
 
-def cell_message(output: dict) -> str:
-    """Lo que falló en una celda de prueba, a partir de su salida de error."""
+@dataclass(frozen=True)
+class Failure:
+    """Por qué una celda de prueba no dio la nota completa, y de qué clase es (``kind``)."""
+
+    message: str
+    kind: str  # falta, comprobacion, error, nombre, tiempo, parada, parcial
+
+
+# Qué probar después, en una frase, según la clase de fallo (la retroalimentación añade la sección).
+ADVICE = {
+    "falta": "Escribe tu solución en la celda del ejercicio y ejecuta su comprobación hasta que pase.",
+    "comprobacion": "Prueba tu función en el cuaderno con el caso que cita el mensaje y compara con lo esperado.",
+    "error": "Ejecuta el ejercicio y su comprobación en tu cuaderno: verás tu línea que falla y qué significa.",
+    "nombre": "Ejecuta el cuaderno de arriba abajo y arregla primero la primera celda que falle.",
+    "tiempo": "Busca un bucle que no termina o un cálculo demasiado grande, y prueba con datos pequeños.",
+    "parada": "El cuaderno se detuvo antes de llegar aquí: arregla lo que lo detuvo (mira los avisos de arriba).",
+    "parcial": "La comprobación da puntos parciales: mira qué casos fallan en tu cuaderno.",
+}
+
+
+def cell_message(output: dict, frames: list | None = None, notebook=None, index: int | None = None) -> Failure:
+    """Lo que falló en una celda de prueba, a partir de su salida de error.
+
+    Args:
+        output: la salida de error de la celda.
+        frames: líneas del estudiante donde saltó la excepción (las manda el juez).
+        notebook: el cuaderno calificado, para atribuir líneas a ejercicios y explicar un ``NameError``.
+        index: la posición de la celda de prueba en ``notebook``.
+    """
     from autograder.execute import stopped_note
+    from shared.explain import explain
 
     ename, evalue = output.get("ename", ""), output.get("evalue", "")
     stopped = stopped_note(output)
     if stopped is not None:
         note, where = stopped
-        return f"{describe(note)} — {where}."
+        kind = "tiempo" if note.status in (Status.CELL_TIMEOUT, Status.NOTEBOOK_TIMEOUT) else "parada"
+        return Failure(f"{describe(note)} — {where}.", kind)
     if ename in ("CheckError", "AssertionError") and evalue:
-        return evalue
+        return Failure(evalue, "comprobacion")
     if ename == "NotImplementedError":
-        return "Falta tu solución: el ejercicio todavía lanza NotImplementedError."
+        return Failure("Falta tu solución: el ejercicio todavía lanza NotImplementedError.", "falta")
     if ename == "NameError":
-        return f"No está definido lo que usa la prueba ({evalue}): ¿ejecutaste o completaste el ejercicio?"
-    if ename == "MemoryError":
-        return "Se agotó la memoria disponible para el cuaderno (MemoryError)."
+        return _name_error(evalue, notebook, index)
     if ename == "CellTimeoutError":
-        return "La celda superó el límite de tiempo."
+        return Failure("La celda superó el límite de tiempo.", "tiempo")
     if ename == "NucleoPerdido":
-        return f"El cuaderno dejó de atender a las pruebas: {evalue}"
-    return f"Error al ejecutar la prueba: {ename}: {evalue}".strip()
+        return Failure(f"El cuaderno dejó de atender a las pruebas: {evalue}", "parada")
+    where = _where(frames or [], notebook)
+    head = f"{ename} en tu código{where}" if frames else f"Error al ejecutar la prueba: {ename}"
+    return Failure(f"{head}.\nQué significa: {explain(ename, evalue)}\nMensaje original: {evalue}", "error")
+
+
+def _where(frames: list, notebook) -> str:
+    """`` (ejercicio `x`, línea 3: código)`` para la línea del estudiante más interna."""
+    if not frames:
+        return ""
+    frame = frames[-1]
+    code = str(frame.get("code", "")).strip()
+    exercise = ""
+    for cell in notebook.cells if notebook is not None else []:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and code and code in cell.get("source", ""):
+            exercise = f"ejercicio `{meta.get('grade_id')}`, "
+            break
+    return f" ({exercise}línea {frame.get('line')}: `{code}`)"
+
+
+def _name_error(evalue: str, notebook, index: int | None) -> Failure:
+    """Un nombre que la prueba no encuentra: si lo define una celda anterior que falló, se dice cuál."""
+    import re
+
+    from shared.explain import explain
+
+    match = re.search(r"name '(\w+)' is not defined", evalue)
+    name = match.group(1) if match else ""
+    if name and notebook is not None and index is not None:
+        definition = re.compile(rf"^\s*(?:def|class)\s+{name}\b|^\s*{name}\s*(?:,[^=]*)?=(?!=)", re.M)
+        for cell in reversed(notebook.cells[:index]):
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if cell.get("cell_type") == "code" and definition.search(cell.get("source", "")) and errors:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
+                which = f"la celda del ejercicio `{meta['grade_id']}`" if meta.get("grade_id") else "una celda anterior"
+                error = errors[0]
+                detail = f"{error.get('ename')}: {str(error.get('evalue', ''))[:300]}"
+                if error.get("ename") == "NotImplementedError":
+                    return Failure(f"La prueba no encuentra `{name}`: {which} todavía no tiene tu solución.", "falta")
+                return Failure(
+                    f"La prueba no encuentra `{name}` porque {which}, que lo define, falló: {detail}", "nombre"
+                )
+    if name:
+        return Failure(
+            f"No está definido `{name}`, que usa la prueba: ¿ejecutaste o completaste el ejercicio? "
+            f"({explain('NameError', evalue)})",
+            "nombre",
+        )
+    return Failure(f"No está definido lo que usa la prueba ({evalue}).", "nombre")
 
 
 def _number(value: float) -> str:
@@ -84,13 +165,28 @@ def _number(value: float) -> str:
 
 
 def write_csv(path: Path, results: list, grade_ids: list[str]) -> None:
-    """Una fila por estudiante: identificador, nombre, nota, una columna por celda, estado y aislamiento."""
+    """Una fila por estudiante: identificador, nombre, nota, puntos pendientes de corrección manual, una
+    columna por celda de prueba y por pregunta escrita (vacía mientras no se corrija), estado y aislamiento."""
+    questions = list(dict.fromkeys(gid for result in results for gid in result.manual))  # orden del cuaderno
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id", "name", "score", "max_score", *grade_ids, "status", "isolation"])
+        writer.writerow(
+            [
+                "student_id",
+                "name",
+                "score",
+                "max_score",
+                "manual_pending",
+                *grade_ids,
+                *questions,
+                "status",
+                "isolation",
+            ]
+        )
         for result in results:
             cells = [result.cells.get(gid) for gid in grade_ids]
-            max_score = sum(c.max_score for c in cells if c)
+            manual = [result.manual.get(gid) for gid in questions]
+            max_score = sum(c.max_score for c in [*cells, *manual] if c)
             unknown = result.origin_unknown()
             writer.writerow(
                 [
@@ -98,7 +194,9 @@ def write_csv(path: Path, results: list, grade_ids: list[str]) -> None:
                     result.name,
                     "" if unknown else _number(result.score),
                     _number(max_score),
+                    "" if unknown else _number(result.manual_pending),
                     *["" if unknown or c is None else _number(c.score) for c in cells],
+                    *["" if unknown or c is None or c.kind == "pendiente" else _number(c.score) for c in manual],
                     status_text(result.notes),
                     result.isolation,
                 ]

@@ -684,6 +684,9 @@ def _receive_line(conn) -> bytes:
 
 def via_zygote(socket_path: str, spec: SandboxSpec, command: list[str]) -> None:
     """El proceso que ve jupyter_client: pide el núcleo al zigoto y vive mientras viva la caja."""
+    # Si muere el calificador que nos lanzó (un proceso de trabajo de Dask matado), morimos y
+    # _supervise mata la caja: ningún núcleo sigue vivo sin nadie que lo espere.
+    die_with_parent()
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.connect(socket_path)
     conn.sendall(json.dumps({"spec": spec.to_json(), "command": command, "watch": os.getpid()}).encode())

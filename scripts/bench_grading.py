@@ -1,23 +1,34 @@
 """Mide el calificador en una sola ejecución: ``nbgrader autograde`` secuencial frente a
-``python -m autograder grade --jobs N``, sobre el mismo lote, y el cuaderno de la solución solo.
+``python -m autograder grade --jobs N`` (en Dask), sobre el mismo lote, y el cuaderno de la solución solo.
 
     python scripts/bench_grading.py [--lesson 01_perceptron] [--students 16] [--jobs 2] [--also-jobs-1]
+        [--pool-ref 505f178] [--repeat 1]
 
 Imprime entregas por minuto de cada forma, la razón de tiempos (objetivo: <= 0.6 con 2 procesos
 en 2 núcleos), el sobrecoste por entrega frente a ejecutar la solución sola, y comprueba que las
-notas de ambos métodos son idénticas.
+notas de ambos métodos son idénticas. ``--pool-ref`` califica el mismo lote, en la misma ejecución,
+con el calificador de otra versión del repositorio (``git archive``; p. ej. el de antes de Dask, con
+su propio grupo de procesos) e imprime la razón Dask / esa versión (objetivo: <= 1.10).
+
+Con una entrega más calificada con un solo proceso se separan el arranque del lote (publicar la
+lección, arrancar el clúster, importar la lección) del coste de cada entrega con los núcleos
+ocupados, y se proyectan las entregas por minuto con 1, 2 y 64 procesos (uno por núcleo) y la regla
+«N estudiantes con W procesos ≈ arranque + N/W × coste por entrega».
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import math
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,6 +61,37 @@ def env() -> dict:
     return variables
 
 
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")
+cpu_seconds: list[float | None] = []  # CPU de cada orden medida, con todos sus procesos (o None)
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    """Segundos de reloj de ``command``; su CPU (con la de todos sus descendientes: núcleos, jueces,
+    procesos de trabajo) queda en :data:`cpu_seconds` si se puede crear un cgroup ``cpuacct`` (root).
+    En una máquina compartida, la CPU compara mejor que el reloj."""
+    group = CPUACCT / f"banco-calificador-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        group.mkdir()
+    except OSError:
+        group = None
+
+    def enter() -> None:
+        if group is not None:
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+
+    started = time.monotonic()
+    subprocess.run(command, cwd=cwd, env=env(), check=True, capture_output=True, preexec_fn=enter)
+    seconds = time.monotonic() - started
+    cpu = None
+    if group is not None:
+        cpu = int((group / "cpuacct.usage").read_text()) / 1e9
+        time.sleep(0.5)  # los últimos procesos de la caja terminan justo después
+        with contextlib.suppress(OSError):
+            group.rmdir()
+    cpu_seconds.append(cpu)
+    return seconds
+
+
 def plain_nbgrader(lesson: str, submissions: dict[str, bytes], work: Path) -> tuple[float, dict[str, float]]:
     """``nbgrader autograde LECCIÓN`` de toda la clase, como lo haría un instructor (secuencial)."""
     root = work / "nbgrader"
@@ -73,9 +115,7 @@ def plain_nbgrader(lesson: str, submissions: dict[str, bytes], work: Path) -> tu
         f"--CourseDirectory.root={root}",
         "--force",
     ]
-    started = time.monotonic()
-    subprocess.run(command, cwd=root, env=env(), check=True, capture_output=True)
-    seconds = time.monotonic() - started
+    seconds = timed(command, root)
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
@@ -83,13 +123,21 @@ def plain_nbgrader(lesson: str, submissions: dict[str, bytes], work: Path) -> tu
     return seconds, scores
 
 
-def ours(lesson: str, submissions: dict[str, bytes], work: Path, jobs: int) -> tuple[float, dict[str, float]]:
-    """``python -m autograder grade`` en frío (incluye publicar la lección y arrancar los procesos)."""
-    folder = work / f"entregas-{jobs}"
+def ours(
+    lesson: str, submissions: dict[str, bytes], work: Path, jobs: int, code: Path = REPO, tag: str = "dask"
+) -> tuple[float, dict[str, float]]:
+    """``python -m autograder grade`` en frío (incluye publicar la lección y arrancar los procesos).
+
+    Args:
+        code: la raíz del repositorio cuyo calificador se mide (por defecto, este).
+        tag: nombre de la medida (carpetas de trabajo distintas para cada una).
+    """
+    name = f"{tag}-{jobs}-{len(submissions)}-{time.monotonic_ns()}"
+    folder = work / f"entregas-{name}"
     folder.mkdir()
     for student, data in submissions.items():
         (folder / f"{student}.ipynb").write_bytes(data)
-    out = work / f"resultados-{jobs}"
+    out = work / f"resultados-{name}"
     command = [
         sys.executable,
         "-m",
@@ -102,12 +150,10 @@ def ours(lesson: str, submissions: dict[str, bytes], work: Path, jobs: int) -> t
         "--jobs",
         str(jobs),
         "--db",
-        f"sqlite:///{work / f'libro-{jobs}.db'}",
+        f"sqlite:///{work / f'libro-{name}.db'}",
         "--quiet",
     ]
-    started = time.monotonic()
-    subprocess.run(command, cwd=REPO, env=env(), check=True, capture_output=True)
-    seconds = time.monotonic() - started
+    seconds = timed(command, code)
     with open(out / "grades.csv", encoding="utf-8") as handle:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     judge_cost(out)
@@ -150,12 +196,67 @@ def solution_alone(lesson: str, repeats: int = 3) -> float:
     return min(times)
 
 
+def cpu(index: int, n: int) -> str:
+    """La CPU de una medida de :data:`cpu_seconds`, si la hay, por entrega."""
+    value = cpu_seconds[index] if cpu_seconds else None
+    return "" if value is None else f"  (CPU {value:.1f} s, {value / n:.1f} s por entrega)"
+
+
+def checkout(ref: str, work: Path) -> Path:
+    """Una copia de la versión ``ref`` del repositorio (``git archive``), para medir su calificador."""
+    folder = work / f"version-{ref}"
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+@dataclass
+class Model:
+    """``T(N, W) ≈ startup + ceil(N / W) × per_task``: el arranque y el coste de una entrega con W procesos."""
+
+    startup: float
+    per_task: float
+
+    @classmethod
+    def fit(cls, one: float, many: float, n: int, jobs: int) -> Model:
+        """De un lote de 1 entrega con 1 proceso (``one``) y uno de ``n`` con ``jobs`` (``many``)."""
+        rounds = math.ceil(n / jobs)
+        per_task = max(0.1, (many - one) / max(1, rounds - 1))
+        return cls(max(0.0, one - per_task), per_task)
+
+    def seconds(self, n: int, workers: int) -> float:
+        return self.startup + math.ceil(n / workers) * self.per_task
+
+    def per_minute(self, workers: int) -> float:
+        return 60 * workers / self.per_task
+
+
+def projection(lesson: str, model: Model, measured: dict[int, float], n: int, students: int = 300) -> None:
+    """Entregas por minuto con 1, 2 y 64 procesos y la regla para el README."""
+    print(
+        f"  Dask: arranque {model.startup:.1f} s (publicar, clúster, importar la lección) y"
+        f" {model.per_task:.1f} s por entrega y proceso con los núcleos ocupados"
+    )
+    print(f"    {'procesos':>8}  {'entregas/min':>12}  {f'{students} estudiantes':>16}")
+    for workers in (1, 2, 64):
+        note = f"medido: {60 * n / measured[workers]:.1f}/min" if workers in measured else "proyectado"
+        minutes = model.seconds(students, workers) / 60
+        print(f"    {workers:>8}  {model.per_minute(workers):>12.1f}  {minutes:>12.1f} min  ({note})")
+    print(
+        f"    regla: N estudiantes de {lesson} con W procesos ≈ {model.startup / 60:.1f} min"
+        f" + N/W × {model.per_task / 60:.2f} min"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lesson", default="01_perceptron")
     parser.add_argument("--students", type=int, default=16)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--also-jobs-1", action="store_true", help="Mide también --jobs 1 (sobrecoste secuencial).")
+    parser.add_argument("--pool-ref", help="Versión del repositorio (git) con la que comparar en la misma ejecución.")
+    parser.add_argument("--repeat", type=int, default=1, help="Repite Dask y --pool-ref, alternados; cuenta el mejor.")
     args = parser.parse_args()
     submissions = batch(args.lesson, args.students)
     n = len(submissions)
@@ -165,8 +266,17 @@ def main() -> int:
         alone = solution_alone(args.lesson)
         print(f"  solución sola (nbclient):            {alone:6.1f} s por cuaderno")
         base, base_scores = plain_nbgrader(args.lesson, submissions, work)
-        print(f"  nbgrader autograde (secuencial):     {base:6.1f} s  {60 * n / base:6.1f} entregas/min")
-        rows = [(args.jobs, *ours(args.lesson, submissions, work, args.jobs))]
+        print(f"  nbgrader autograde (secuencial):     {base:6.1f} s  {60 * n / base:6.1f} entregas/min{cpu(-1, n)}")
+        pool_code = checkout(args.pool_ref, work) if args.pool_ref else None
+        runs: dict[str, list[tuple[float, dict]]] = {"dask": [], "pool": []}
+        cpus: dict[str, list[float | None]] = {"dask": [], "pool": []}
+        for _ in range(max(1, args.repeat)):
+            runs["dask"].append(ours(args.lesson, submissions, work, args.jobs))
+            cpus["dask"].append(cpu_seconds[-1])
+            if pool_code is not None:
+                runs["pool"].append(ours(args.lesson, submissions, work, args.jobs, pool_code, "pool"))
+                cpus["pool"].append(cpu_seconds[-1])
+        rows = [(args.jobs, *min(runs["dask"], key=lambda run: run[0]))]
         if args.also_jobs_1 and args.jobs != 1:
             rows.append((1, *ours(args.lesson, submissions, work, 1)))
         same = True
@@ -181,6 +291,32 @@ def main() -> int:
             same &= not differing
             if differing:
                 print(f"    notas distintas de nbgrader: {sorted(differing)[:5]}")
+        if runs["pool"]:
+            pool_seconds, pool_scores = min(runs["pool"], key=lambda run: run[0])
+            dask_seconds = rows[0][1]
+            print(
+                f"  {args.pool_ref} --jobs {args.jobs} (su propio grupo de procesos): {pool_seconds:6.1f} s"
+                f"  {60 * n / pool_seconds:6.1f} entregas/min  razón {pool_seconds / base:.2f}"
+            )
+            print(
+                f"  Dask / {args.pool_ref}: {dask_seconds / pool_seconds:.2f}"
+                f"  (todas las medidas, s: Dask {[round(r[0], 1) for r in runs['dask']]},"
+                f" {args.pool_ref} {[round(r[0], 1) for r in runs['pool']]})"
+            )
+            if None not in cpus["dask"] + cpus["pool"]:
+                dask_cpu, pool_cpu = min(cpus["dask"]), min(cpus["pool"])
+                print(
+                    f"  CPU de todo el lote (cgroup): Dask {dask_cpu:.1f} s, {args.pool_ref} {pool_cpu:.1f} s,"
+                    f" razón {dask_cpu / pool_cpu:.2f}; nbgrader {cpu_seconds[0]:.1f} s"
+                    f" (todas: Dask {[round(c, 1) for c in cpus['dask']]}, {args.pool_ref}"
+                    f" {[round(c, 1) for c in cpus['pool']]})"
+                )
+            if pool_scores != rows[0][2]:
+                print("    notas distintas entre Dask y", args.pool_ref)
+                same = False
+        one, _ = ours(args.lesson, dict(list(submissions.items())[:1]), work, 1)
+        measured = {jobs: seconds for jobs, seconds, _ in rows}
+        projection(args.lesson, Model.fit(one, rows[0][1], n, args.jobs), measured, n)
         print(f"  nbgrader por entrega: {base / n:.1f} s ({base / n - alone:+.1f} s sobre la solución sola)")
         print("  mismas notas que nbgrader:", "sí" if same else "NO")
         return 0 if same else 1

@@ -3,6 +3,7 @@
 - :func:`setup`: primera celda de cada lección (semillas, registros silenciosos, dispositivo, Colab).
 - ``check_*``: comprobaciones con mensajes en español para las celdas de prueba.
 - ``plot_*``: gráficos comunes (fronteras de decisión, curvas de aprendizaje).
+- :mod:`shared.explain`: los errores de tu código explicados en español (los activa :func:`setup`).
 """
 
 from shared import torch_utils  # utilidades de PyTorch (importa torch solo al usarlas)

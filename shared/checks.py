@@ -18,7 +18,30 @@ import numpy as np
 
 
 class CheckError(AssertionError):
-    """Una comprobación no se cumplió; el mensaje explica por qué, en español."""
+    """Una comprobación no se cumplió; el mensaje explica por qué, en español.
+
+    En el cuaderno se muestra sola, sin el *traceback* que pasa por este módulo: el ejercicio (el
+    comentario con el que empieza la celda de comprobación), la frase y la pista. Sigue siendo un
+    error, así que la calificación no cambia.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        title = _cell_title(self.__traceback__)
+        lines = str(self).splitlines() or [""]
+        return [f"❌ {title}: {lines[0]}" if title else f"❌ {lines[0]}", *lines[1:]]
+
+
+def _cell_title(tb) -> str:
+    """El comentario de la primera línea de la celda del cuaderno por la que pasó la excepción."""
+    import linecache
+    import traceback
+
+    for frame in traceback.extract_tb(tb):
+        name = frame.filename
+        if name.startswith("<ipython-input-") or "/ipykernel_" in name or name.startswith("<cell"):
+            first = linecache.getline(name, 1).strip()
+            return first.lstrip("#").strip() if first.startswith("#") else ""
+    return ""
 
 
 def to_numpy(value: Any) -> Any:

@@ -171,6 +171,38 @@ def framework_versions(frameworks: tuple[str, ...] = ()) -> dict[str, str]:
     return versions
 
 
+@contextlib.contextmanager
+def _silent_native_stderr():
+    """Calla lo que la parte en C++ de TensorFlow escribe directamente en stderr al importarse
+    («All log messages before absl::InitializeLog()…», «Could not find cuda drivers…»), que ninguna
+    opción de registro de Python alcanza. Los errores de Python se siguen lanzando como siempre."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # sin descriptor 2 (algunos entornos): no hay nada que callar
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _explain_errors_in_spanish() -> None:
+    """En un cuaderno (IPython), los errores empiezan con su explicación en español (:mod:`shared.explain`)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - sin IPython no hay cuaderno
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "InteractiveTB"):
+        from shared import explain
+
+        explain.install(shell)
+
+
 def setup(
     seed: int = 42,
     frameworks: tuple[str, ...] | list[str] = (),
@@ -197,16 +229,18 @@ def setup(
     if unknown:
         raise ValueError(f"Framework desconocido: {unknown}. Usa alguno de {list(SUPPORTED_FRAMEWORKS)}.")
     quiet_logs()
-    # Importar torch antes que TensorFlow evita bloqueos conocidos al cargar ambos.
-    for name in sorted(frameworks, key=lambda n: n != "torch"):
-        importlib.import_module(name)
-    if "tensorflow" in sys.modules:
-        import absl.logging
+    with _silent_native_stderr():
+        # Importar torch antes que TensorFlow evita bloqueos conocidos al cargar ambos.
+        for name in sorted(frameworks, key=lambda n: n != "torch"):
+            importlib.import_module(name)
+        if "tensorflow" in sys.modules:
+            import absl.logging
 
-        absl.logging.set_verbosity(absl.logging.ERROR)
-    if threads is not None and "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(threads)
-    seed_everything(seed, frameworks)
+            absl.logging.set_verbosity(absl.logging.ERROR)
+        if threads is not None and "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(threads)
+        seed_everything(seed, frameworks)
+    _explain_errors_in_spanish()
     device, gpu_name = detect_device()
     env = Environment(
         seed=seed,

@@ -70,10 +70,47 @@ def fill_answers(released, answers: dict[str, str]):
     return nb
 
 
+def wrong_answers_module(lesson: str):
+    """El módulo ``tests/wrong_answers/<lección>.py``."""
+    return importlib.import_module(f"tests.wrong_answers.{lesson_module(lesson)}")
+
+
 def wrong_answers(lesson: str) -> list[dict]:
     """Las respuestas erróneas plausibles de ``tests/wrong_answers/<lección>.py``."""
-    module = importlib.import_module(f"tests.wrong_answers.{lesson_module(lesson)}")
-    return module.WRONG_ANSWERS
+    return wrong_answers_module(lesson).WRONG_ANSWERS
+
+
+def tests_by_exercise(nb) -> dict[str, list[str]]:
+    """``ejercicio -> celdas de prueba`` que vienen detrás de él (hasta el siguiente ejercicio)."""
+    owners: dict[str, list[str]] = {}
+    current = None
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and cell.cell_type == "code":
+            current = meta["grade_id"]
+            owners.setdefault(current, [])
+        elif meta.get("grade") and cell.cell_type == "code" and current is not None:
+            owners[current].append(meta["grade_id"])
+    return owners
+
+
+def dependents(builds_on: dict[str, list[str]]) -> dict[str, set[str]]:
+    """``ejercicio -> ejercicios que lo usan`` (también indirectamente) a partir de ``BUILDS_ON``."""
+    users: dict[str, set[str]] = {}
+    for exercise, bases in builds_on.items():
+        for base in bases:
+            users.setdefault(base, set()).add(exercise)
+    changed = True
+    while changed:
+        changed = False
+        for base, direct in list(users.items()):
+            closure = set(direct)
+            for user in direct:
+                closure |= users.get(user, set())
+            if closure != direct:
+                users[base] = closure
+                changed = True
+    return users
 
 
 def lesson_module(lesson: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import html
 import json
 import os
 import re
@@ -27,7 +28,7 @@ import pytest
 
 from autograder import intake, report
 from autograder.course import REPO
-from autograder.grading import Settings, grade_batch
+from autograder.grading import Settings, automatic_points, grade_batch, written_questions
 from autograder.outcome import Note, Status
 from autograder.sandbox import Limits
 from tests import hostile, notebooks
@@ -37,7 +38,6 @@ LESSON = "01_perceptron"
 FIXTURES = REPO / "tests" / "fixtures" / "autograder"
 CELL_TIMEOUT = 15
 MEMORY = 2 << 30
-FULL = 15.0
 ONLY_WEIGHTED_SUM = 2.0
 
 
@@ -170,11 +170,18 @@ def _join(*parts: str) -> str:
     return "; ".join(parts)
 
 
+# Lo que se califica solo (FULL) y las preguntas escritas, que quedan pendientes en toda entrega calificada.
+FULL = sum(automatic_points(_released()).values())
+MANUAL = sum(written_questions(_released()).values())
+PENDING = _text(Status.MANUAL_PENDING, points=MANUAL)
+ONE_POINT = "test_tanh"  # una respuesta errónea de la lección pierde solo esta celda, de 1 punto
+
+
 # student_id -> (nota, estado). Las notas son exactamente las ganadas honestamente: cualquier
 # ataque saca lo mismo que la entrega errónea sin ataque (ONLY_WEIGHTED_SUM).
 EXPECTED = {
     "correcto": (FULL, "ok"),
-    "en_blanco": (0.0, "ok"),
+    "en_blanco": (0.0, _text(Status.UNTOUCHED)),
     "parcial": (FULL - 1, "ok"),
     "sin_metadatos": (FULL, _text(Status.NO_METADATA)),
     "desordenado": (
@@ -204,22 +211,39 @@ EXPECTED = {
     # zip de Moodle (carpetas anidadas y nombre plano); 1002 entregó dos veces: cuenta la última.
     "1001": (FULL, "ok"),
     "1002": (FULL - 1, _text(Status.SEVERAL, count=2, name="01_perceptron (1).ipynb")),
-    "1003": (0.0, "ok"),
+    "1003": (0.0, _text(Status.UNTOUCHED)),
     # zip de Canvas (con y sin «late_»), uno descargado de Colab sin metadatos.
     "2001": (FULL, _text(Status.NO_METADATA)),
-    "2002": (0.0, "ok"),
+    "2002": (0.0, _text(Status.UNTOUCHED)),
     # una bomba zip de Moodle: 1 GiB de ceros en ~1 MB
     "3001": (0.0, _text(Status.TOO_BIG, name="01_perceptron.ipynb", limit=50)),
 }
-NAMES = {"1001": "Ana Pérez", "1002": "Luis Gómez", "1003": "Eva Ruiz", "2001": "garciaana", "3001": "Bomba Zip"}
+# Toda entrega que llega a calificarse deja pendientes las preguntas escritas (al final del estado).
+EXPECTED = {
+    student: (score, status if score == 0 else PENDING if status == "ok" else _join(status, PENDING))
+    for student, (score, status) in EXPECTED.items()
+}
+NAMES = {
+    "1001": "Ana Pérez",
+    "1002": "Luis Gómez",
+    "1003": "Eva Ruiz",
+    "2001": "garciaana",
+    "2002": "lopezluis",
+    "3001": "Bomba Zip",
+}
 BAD_NAME = "Copia de tarea (1).ipynb"
 DEEP = "profunda"
+
+
+def _one_point_mistake() -> dict:
+    """La respuesta errónea de la entrega «parcial»: pierde solo ``ONE_POINT``."""
+    return next(a for a in notebooks.wrong_answers(LESSON) if a["loses"] == [ONE_POINT])
 
 
 def write_corpus(root) -> list:
     """Escribe el corpus en ``root`` (legible por otros usuarios) y devuelve sus fuentes."""
     folder = root / "entregas"
-    wrong = next(a for a in notebooks.wrong_answers(LESSON) if a["loses"] == ["test_sigmoid"])
+    wrong = _one_point_mistake()
     partial = notebooks.fill_answers(
         _released(), dict(_solutions(), **{wrong["cell"]: notebooks.wrong_code(wrong, _solutions())})
     )
@@ -355,7 +379,9 @@ def test_grades_csv(corpus):
         "name",
         "score",
         "max_score",
+        "manual_pending",
         *graded_cells,
+        *written_questions(_released()),
         "status",
         "isolation",
     ]
@@ -363,11 +389,11 @@ def test_grades_csv(corpus):
     for student, (score, status) in EXPECTED.items():
         row = table[student]
         assert float(row["score"]) == score, student
-        assert float(row["max_score"]) == FULL
+        assert float(row["max_score"]) == FULL + MANUAL
         assert sum(float(row[c]) for c in graded_cells) == score
         assert row["status"] == status
         assert row["name"] == NAMES.get(student, ""), student
-    assert table["parcial"]["test_sigmoid"] == "0"
+    assert table["parcial"][ONE_POINT] == "0"
     assert table[BAD_NAME]["score"] == ""
     assert '"' in (corpus["out"] / "grades.csv").read_text(), "estados con comas entre comillas (módulo csv)"
 
@@ -404,10 +430,10 @@ def test_feedback_is_spanish_and_never_shows_test_code(corpus):
         assert not leaked, f"{student}: pruebas ocultas en la retroalimentación: {leaked[:2]}"
         assert "shared.check_close(" not in page
         assert "### " not in page
-    partial = pages["parcial"]
-    assert "Comprobación de sigmoid" in partial
+    partial = html.unescape(pages["parcial"])
+    assert f"Comprobación de {ONE_POINT.removeprefix('test_')}" in partial
     assert "0 / 1" in partial
-    assert "parece que usaste e^(z) en lugar de e^(-z)" in partial
+    assert _one_point_mistake()["message"] in partial, "el error de la entrega parcial, con su nombre"
     assert "Falta tu solución" in pages["en_blanco"]
     assert "límite de tiempo" in pages["bucle_infinito"]
     assert "Ana Pérez" in pages["1001"]
@@ -416,6 +442,83 @@ def test_feedback_is_spanish_and_never_shows_test_code(corpus):
 def test_autograded_notebooks_are_kept_for_the_instructor(corpus):
     kept = {p.stem for p in (corpus["out"] / "calificados").glob("*.ipynb")}
     assert kept == {s for s in EXPECTED if s not in ("no_cuaderno", "vacio", "enorme", "3001")}
+
+
+# Cabeceras tal como las escriben Moodle (mod_assign, sitio en español: 'recordid', 'grade',
+# 'lastmodifiedgrade'…; el importador reconoce las columnas por ese nombre y el participante por el
+# prefijo 'hiddenuser') y Canvas (exportación/importación del libro de calificaciones).
+MOODLE_HEADER = [
+    "Identificador",
+    "Nombre completo",
+    "Dirección de correo",
+    "Estado",
+    "Calificación",
+    "Calificación máxima",
+    "La calificación puede ser cambiada",
+    "Última modificación (entrega)",
+    "Última modificación (calificación)",
+    "Comentarios de retroalimentación",
+]
+CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", LESSON]
+
+
+def _csv_table(path) -> list[list[str]]:
+    return list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+
+
+def test_grades_go_back_to_moodle(corpus):
+    rows = _csv_table(corpus["out"] / "moodle_calificaciones.csv")
+    assert rows[0] == MOODLE_HEADER
+    table = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    moodle = {"1001": "Ana Pérez", "1002": "Luis Gómez", "1003": "Eva Ruiz", "3001": "Bomba Zip"}
+    assert set(table) == {f"Participante{pid}" for pid in moodle}
+    for pid, name in moodle.items():
+        row = table[f"Participante{pid}"]
+        assert row["Nombre completo"] == name
+        assert float(row["Calificación"]) == EXPECTED[pid][0]
+        assert float(row["Calificación máxima"]) == FULL + MANUAL, "la nota máxima incluye las preguntas escritas"
+        assert row["Última modificación (calificación)"], "el importador de Moodle exige esta columna"
+    assert "demasiado grande" in table["Participante3001"]["Comentarios de retroalimentación"]
+
+
+def test_grades_go_back_to_canvas(corpus):
+    rows = _csv_table(corpus["out"] / "canvas_calificaciones.csv")
+    assert rows[0] == CANVAS_HEADER
+    assert sorted(rows[1:]) == [
+        ["garciaana", "2001", "", "", "", f"{FULL:g}"],
+        ["lopezluis", "2002", "", "", "", "0"],
+    ]
+
+
+def test_feedback_zips_use_the_folders_the_lms_expects(corpus):
+    with zipfile.ZipFile(corpus["out"] / "moodle_retroalimentacion.zip") as archive:
+        moodle = sorted(archive.namelist())
+        page = archive.read("Ana Pérez_1001_assignsubmission_file_/retroalimentacion.html").decode()
+    assert moodle == sorted(
+        [
+            "Ana Pérez_1001_assignsubmission_file_/retroalimentacion.html",
+            "Luis Gómez_1002_assignsubmission_file_/retroalimentacion.html",
+            "Eva Ruiz_1003_assignsubmission_file_/retroalimentacion.html",
+            "Bomba Zip_3001_assignsubmission_file_/retroalimentacion.html",
+        ]
+    )
+    assert "Ana Pérez" in page
+    with zipfile.ZipFile(corpus["out"] / "canvas_retroalimentacion.zip") as archive:
+        assert sorted(archive.namelist()) == [
+            "garciaana_late_2001_55501_retroalimentacion.html",
+            "lopezluis_2002_55502_retroalimentacion.html",
+        ]
+
+
+def test_class_report_for_the_instructor(corpus):
+    page = (corpus["out"] / "informe.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 2, "histograma y barras de ejercicios"
+    assert "Fallo más frecuente de cada ejercicio" in page
+    assert "es None: ¿olvidaste el `return`?" in page, "lo más frecuente: los ataques devuelven None"
+    looks = page.split("Entregas que piden una mirada")[1]
+    for student in ("bucle_infinito", "os_exit", "no_cuaderno", "enorme"):
+        assert student in looks
+    assert "correcto</strong>" not in looks
 
 
 def test_log_file_keeps_what_the_console_does_not(corpus):

@@ -14,6 +14,10 @@ reparta las lecciones entre procesos (``--dist loadscope``).
 
 from __future__ import annotations
 
+import collections
+import html
+import re
+
 import nbformat
 import pytest
 
@@ -25,23 +29,49 @@ from tests import hostile, notebooks
 SOLUTION, BLANK, HOSTILE = "solucion", "en_blanco", "hostil"
 
 
-def group_wrong_answers(answers: list[dict]) -> list[list[int]]:
+def group_wrong_answers(answers: list[dict], sources: dict[str, str] | None = None) -> list[list[int]]:
     """Grupos de respuestas erróneas que pueden ir en una misma entrega.
 
     Dos respuestas van juntas si cambian celdas de solución distintas y pierden celdas disjuntas:
-    entonces cada celda perdida la pierde una sola de ellas, y la entrega pierde la unión.
+    entonces cada celda perdida la pierde una sola de ellas, y la entrega pierde la unión. Y van
+    aparte si la celda errónea de una usa (también a través de otras funciones de la solución,
+    ``sources``: celda -> código resuelto) una función que la otra estropea, porque entonces el
+    mensaje de la primera ya no podría nombrar su error.
     """
+    sources = sources or {}
+    defines = {cell: set(re.findall(r"^(?:def|class)\s+(\w+)", code, re.MULTILINE)) for cell, code in sources.items()}
+
+    def reached(answer: dict) -> set[str]:
+        """Otras celdas cuyas funciones usa la celda errónea de ``answer``, directa o indirectamente."""
+        code = notebooks.wrong_code(answer, sources) if answer["cell"] in sources else answer.get("code", "")
+        words = set(re.findall(r"\w+", code))
+        cells: set[str] = {answer["cell"]}
+        while grown := {c for c, names in defines.items() if c not in cells and names & words}:
+            cells |= grown
+            for cell in grown:
+                words |= set(re.findall(r"\w+", sources[cell]))
+        return cells - {answer["cell"]}
+
+    reach = [reached(answer) for answer in answers]
     groups: list[list[int]] = []
     for i, answer in enumerate(answers):
         for group in groups:
             cells = {answers[j]["cell"] for j in group}
             lost = set().union(*(answers[j]["loses"] for j in group))
-            if answer["cell"] not in cells and not lost & set(answer["loses"]):
+            related = any(answers[j]["cell"] in reach[i] or answer["cell"] in reach[j] for j in group)
+            if answer["cell"] not in cells and not lost & set(answer["loses"]) and not related:
                 group.append(i)
                 break
         else:
             groups.append([i])
     return groups
+
+
+def answer_groups(lesson: str) -> list[list[int]]:
+    """Los grupos de ``group_wrong_answers`` para las respuestas erróneas de ``lesson``."""
+    source = notebooks.read(notebooks.source_notebook(lesson))
+    sources = {gid: notebooks.solved(cell.source) for gid, cell in notebooks.solution_cells(source).items()}
+    return group_wrong_answers(notebooks.wrong_answers(lesson), sources)
 
 
 class GradingContract:
@@ -59,7 +89,7 @@ class GradingContract:
         solutions = {gid: notebooks.solved(c.source) for gid, c in notebooks.solution_cells(source).items()}
         answers = notebooks.wrong_answers(self.lesson)
         submissions = {SOLUTION: notebooks.fill_answers(released, solutions), BLANK: released}
-        for n, group in enumerate(group_wrong_answers(answers)):
+        for n, group in enumerate(answer_groups(self.lesson)):
             wrong = dict(solutions)
             for i in group:
                 wrong[answers[i]["cell"]] = notebooks.wrong_code(answers[i], solutions)
@@ -76,7 +106,9 @@ class GradingContract:
         )
         ungraded = {r.student_id: status_text(r.notes) for r in results if not r.graded}
         assert not ungraded, f"Entregas que el calificador no pudo calificar: {ungraded}"
-        return {r.student_id: {gid: CellScore(c.score, c.max_score) for gid, c in r.cells.items()} for r in results}
+        scores = {r.student_id: {gid: CellScore(c.score, c.max_score) for gid, c in r.cells.items()} for r in results}
+        pages = {p.stem: p.read_text(encoding="utf-8") for p in (root / "resultados" / "feedback").glob("*.html")}
+        return {**scores, "_paginas": pages}
 
     def test_solution_earns_full_marks(self, graded, source):
         expected = notebooks.graded_cells(source)
@@ -93,7 +125,7 @@ class GradingContract:
     def test_each_wrong_answer_loses_exactly_its_cells(self, graded):
         answers = notebooks.wrong_answers(self.lesson)
         mismatches = {}
-        for n, group in enumerate(group_wrong_answers(answers)):
+        for n, group in enumerate(answer_groups(self.lesson)):
             scores = graded[f"errores_{n:02d}"]
             losing = {cell for cell, s in scores.items() if s.score < s.max_score}
             expected = set().union(*(answers[i]["loses"] for i in group))
@@ -106,6 +138,43 @@ class GradingContract:
         first = notebooks.wrong_answers(self.lesson)[0]
         losing = {cell for cell, s in graded[HOSTILE].items() if s.score < s.max_score}
         assert losing == set(first["loses"]), f"Con el ataque delante de «{first['why']}» pierde {sorted(losing)}"
+
+    def test_each_wrong_answer_is_named_in_the_feedback(self, graded):
+        """La retroalimentación de cada respuesta errónea contiene la frase que declara (``message``)."""
+        answers = notebooks.wrong_answers(self.lesson)
+        missing = {}
+        for n, group in enumerate(answer_groups(self.lesson)):
+            page = html.unescape(graded["_paginas"][f"errores_{n:02d}"])
+            for i in group:
+                fragment = answers[i].get("message")
+                if fragment and fragment not in page:
+                    missing[answers[i]["why"]] = fragment
+        assert not missing, f"Mensajes que no aparecen en la retroalimentación: {missing}"
+
+    def test_a_mistake_only_costs_its_own_exercise(self, source):
+        """Sin dobles penalizaciones: una respuesta errónea solo pierde las pruebas de su ejercicio y las de
+        los ejercicios que, por diseño, usan su resultado (``BUILDS_ON`` del módulo de respuestas erróneas)."""
+        module = notebooks.wrong_answers_module(self.lesson)
+        assert hasattr(module, "BUILDS_ON"), f"tests/wrong_answers de {self.lesson} debe declarar BUILDS_ON"
+        owners = notebooks.tests_by_exercise(source)
+        allowed_extra = notebooks.dependents(module.BUILDS_ON)
+        extra = {}
+        for answer in module.WRONG_ANSWERS:
+            allowed = set(owners.get(answer["cell"], []))
+            for exercise in allowed_extra.get(answer["cell"], set()):
+                allowed |= set(owners.get(exercise, []))
+            if set(answer["loses"]) - allowed:
+                extra[answer["why"]] = sorted(set(answer["loses"]) - allowed)
+        assert not extra, f"Respuestas erróneas que hacen perder puntos en otros ejercicios: {extra}"
+
+    def test_every_graded_cell_has_named_near_misses(self, source):
+        """Al menos tres respuestas erróneas plausibles por celda calificada, y cada una con el mensaje que debe ver."""
+        answers = notebooks.wrong_answers(self.lesson)
+        caught = collections.Counter(cell for answer in answers for cell in answer["loses"])
+        few = {cell: caught[cell] for cell in notebooks.graded_cells(source) if caught[cell] < 3}
+        assert not few, f"Celdas calificadas con menos de 3 respuestas erróneas que las hagan fallar: {few}"
+        unnamed = [answer["why"] for answer in answers if not answer.get("message")]
+        assert not unnamed, f"Respuestas erróneas sin el fragmento de mensaje que deben producir: {unnamed}"
 
     def test_every_graded_cell_is_caught_by_some_wrong_answer(self, source):
         caught = {cell for answer in notebooks.wrong_answers(self.lesson) for cell in answer["loses"]}
@@ -121,6 +190,13 @@ def test_grouping_keeps_answers_apart_when_they_could_interfere():
         {"cell": "c", "loses": ["t4"]},
     ]
     assert group_wrong_answers(answers) == [[0, 3], [1, 2]]
+    sources = {"a": "def f(x):\n    return x", "b": "def g(x):\n    return h(x)", "c": "def h(x):\n    return 1"}
+    calling = [
+        {"cell": "a", "loses": ["t1"], "replace": [("return x", "return g(x)")]},  # llama a g, y g a h
+        {"cell": "c", "loses": ["t3"], "code": "def h(x):\n    return 0"},  # estropea h: aparte
+        {"cell": "b", "loses": ["t2"], "replace": [("h(x)", "2")]},  # tampoco con la de g
+    ]
+    assert group_wrong_answers(calling, sources) == [[0], [1, 2]]
 
 
 for _lesson in notebooks.lessons():

@@ -189,3 +189,73 @@ def test_setup_sets_torch_threads():
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+class TestSpanishErrors:
+    """Los errores del estudiante, explicados en español antes del *traceback* (shared.explain)."""
+
+    @pytest.mark.parametrize(
+        ("ename", "message", "fragment"),
+        [
+            ("TypeError", "'NoneType' object is not subscriptable", "¿falta el `return`?"),
+            ("ValueError", "operands could not be broadcast together with shapes (3,) (3,1)", "(3,) y (3,1)"),
+            ("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)", "nn.Linear"),
+            ("ValueError", "The truth value of an array with more than one element is ambiguous.", "np.any"),
+            ("ValueError", "Found unknown categories ['x'] in column 0 during transform", "handle_unknown"),
+            ("KeyError", "'accuracy'", "clave que no existe"),
+            ("IndexError", "index 5 is out of bounds for axis 0 with size 3", "posición"),
+            ("Misterio", "algo raro", "Misterio"),
+        ],
+    )
+    def test_explains_common_errors(self, ename, message, fragment):
+        from shared.explain import explain
+
+        assert fragment in explain(ename, message)
+
+    def test_a_name_error_points_at_the_cell_that_failed(self):
+        from shared import explain
+
+        explain._failed_cells.append((7, "x = 1 / 0\ndef f(a):\n    return a", "ZeroDivisionError", "division by zero"))
+        lines = explain.lines_for("NameError", "name 'f' is not defined", [explain.Place("celda [8]", 1, "f(2)")])
+        assert lines[0] == "❌ NameError en tu código (celda [8], línea 1): f(2)"
+        assert any("la celda [7], que falló antes con ZeroDivisionError" in line for line in lines)
+        assert lines[-2] == "   Mensaje original: name 'f' is not defined"
+
+    def test_notebook_shows_the_explanation_first_and_a_failed_check_compactly(self):
+        """En un núcleo de verdad (nbclient): la explicación va primero y la comprobación, sin traceback."""
+        import nbformat
+        from nbclient import NotebookClient
+
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [
+            nbformat.v4.new_code_cell(source)
+            for source in [
+                "import shared\nenv = shared.setup(verbose=False)",
+                "def f(x):\n    return None",
+                "# Comprobación del ejercicio 1\nshared.check_close(f(1) + 1, 2.0, 'f(1) + 1')",
+                "# Comprobación del ejercicio 2\nshared.check_close(3.0, 2.0, 'g(1)', hint='revisa el signo')",
+            ]
+        ]
+        NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute()
+        typeerror, checkerror = nb.cells[2].outputs[-1], nb.cells[3].outputs[-1]
+        assert typeerror.ename == "TypeError"
+        assert typeerror.traceback[0].startswith("❌ TypeError en tu código (celda [3], línea 2)")
+        assert "¿falta el `return`?" in typeerror.traceback[1]
+        assert checkerror.ename == "CheckError"
+        assert checkerror.traceback == [
+            "❌ Comprobación del ejercicio 2: `g(1)` no es correcto: se esperaba 2 y se obtuvo 3.",
+            "Pista: revisa el signo",
+        ]
+
+
+def test_setup_with_tensorflow_prints_only_the_summary():
+    """La celda de preparación no enseña al estudiante los mensajes en C++ de TensorFlow (absl, CUDA)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import shared\nenv = shared.setup(seed=42, frameworks=('tensorflow',))")]
+    NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    streams = {output.name: output.text for output in nb.cells[0].outputs if output.output_type == "stream"}
+    assert set(streams) == {"stdout"}, f"salida en stderr: {streams.get('stderr', '')[:300]}"
+    assert streams["stdout"].startswith("Entorno: entorno local")
