@@ -72,7 +72,8 @@ def exercises(released, lesson: str) -> dict[str, Exercise]:
     for cell in released.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown":
-            heading = next((line for line in cell.source.splitlines() if line.startswith("#")), "")
+            # El último encabezado de la celda: en «## 3. Datos … ### Ejercicio 3 · …», el del ejercicio.
+            heading = next((line for line in reversed(cell.source.splitlines()) if line.startswith("#")), "")
             if heading:
                 section, anchor = heading.lstrip("#").strip(), cell.get("id", "")
         if not meta.get("grade"):

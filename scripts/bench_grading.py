@@ -203,11 +203,17 @@ def cpu(index: int, n: int) -> str:
 
 
 def checkout(ref: str, work: Path) -> Path:
-    """Una copia de la versión ``ref`` del repositorio (``git archive``), para medir su calificador."""
+    """Una copia de la versión ``ref`` del repositorio (``git archive``), para medir su calificador.
+
+    Solo cambia el calificador: las lecciones (``solutions/``, ``course/``) y ``shared`` son las de
+    ahora, así que las dos versiones califican el mismo lote con las mismas pruebas."""
     folder = work / f"version-{ref}"
     folder.mkdir()
     archive = subprocess.run(["git", "-C", str(REPO), "archive", ref], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    for same in ("solutions", "course", "shared"):
+        shutil.rmtree(folder / same, ignore_errors=True)
+        shutil.copytree(REPO / same, folder / same, ignore=shutil.ignore_patterns("__pycache__"))
     return folder
 
 

@@ -61,7 +61,9 @@ def _lesson(root) -> None:
     meta = {"schema_version": 3}
     nb.cells = [
         new_code_cell("import numpy as np\n\nimport shared"),
-        new_markdown_cell("## 1. Escalar un vector"),
+        new_markdown_cell(
+            "## 1. Escalar un vector\n\nMultiplicar por un número.\n\n### Ejercicio 1 · Escalar (2 puntos)"
+        ),
         new_code_cell(
             "def escala(x, k):\n    ### BEGIN SOLUTION\n    return np.asarray(x) * k\n    ### END SOLUTION",
             metadata={"nbgrader": {**meta, "grade_id": "escala", "grade": False, "solution": True, "locked": False}},
@@ -101,7 +103,8 @@ def test_each_exception_is_explained_with_the_students_line(pages, student):
     for fragment in CASES[student][1]:
         assert fragment in page, f"{student}: falta «{fragment}»"
     assert "Qué probar:" in page
-    assert "1. Escalar un vector" in page, "enlaza la sección de la lección que explica el ejercicio"
+    assert "#scrollTo=" in page, "enlaza la celda de la lección que explica el ejercicio"
+    assert "Ejercicio 1 · Escalar (2 puntos)</a>" in page, "con el nombre del apartado del ejercicio"
 
 
 def test_feedback_never_shows_test_code(pages):
