@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from autograder.outcome import Status
-from autograder.report import describe
+from autograder.report import describe, html_page
 
 # Incidencias por las que conviene mirar la entrega a mano.
 NEEDS_A_LOOK = {
@@ -35,26 +35,8 @@ NEEDS_A_LOOK = {
     Status.NO_ISOLATION,
 }
 
-PAGE = """<!DOCTYPE html>
-<html lang="es">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
-td.num {{ text-align: right; white-space: nowrap; }}
-img {{ max-width: 100%; }}
-.aviso {{ background: #fff6d6; border-left: 4px solid #e0b000; padding: .5rem .8rem; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-{body}
-</body>
-</html>
-"""
+CSS = """td.num { text-align: right; white-space: nowrap; }
+img { max-width: 100%; }"""
 
 
 def _figure_png(figure) -> str:
@@ -148,7 +130,7 @@ def render(results: list, lesson: str, titles: dict[str, str]) -> str:
         )
     else:
         parts.append("<p>No hay nada pendiente de corregir a mano.</p>")
-    return PAGE.format(title=html.escape(f"Informe de la clase · {lesson}"), body="\n".join(parts))
+    return html_page(f"Informe de la clase · {lesson}", "\n".join(parts), CSS, width="60rem")
 
 
 def write(path: Path, results: list, lesson: str, released) -> None:

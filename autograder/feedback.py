@@ -13,38 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.report import ADVICE, describe
+from autograder.report import ADVICE, describe, html_page
 
-PAGE = """<!DOCTYPE html>
-<html lang="es">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: .4rem .5rem; text-align: left; vertical-align: top; }}
-td.puntos {{ white-space: nowrap; text-align: right; }}
-.ok {{ color: #176f2c; }} .mal {{ color: #a61b1b; }}
-pre {{ white-space: pre-wrap; margin: 0; font-family: ui-monospace, monospace; font-size: .9rem; }}
-.aviso {{ background: #fff6d6; border-left: 4px solid #e0b000; padding: .5rem .8rem; }}
-.pendiente {{ color: #7a5a00; }} .probar {{ margin: .4rem 0 0; font-size: .95rem; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-<p>Estudiante: <strong>{student}</strong></p>
-<p>Nota: <strong>{score} de {max_score}</strong> puntos.</p>
-{notes}
-<table>
-<thead><tr><th>Ejercicio</th><th>Puntos</th><th>Resultado</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-</body>
-</html>
-"""
+CSS = """td.puntos { white-space: nowrap; text-align: right; }
+.ok { color: #176f2c; } .mal { color: #a61b1b; }
+pre { white-space: pre-wrap; margin: 0; font-family: ui-monospace, monospace; font-size: .9rem; }
+.pendiente { color: #7a5a00; } .probar { margin: .4rem 0 0; font-size: .95rem; }"""
 
 
 @dataclass(frozen=True)
@@ -125,14 +99,14 @@ def render(result, found: dict[str, Exercise], lesson: str) -> str:
         items = "".join(f"<li>{html.escape(describe(note))}</li>" for note in result.notes)
         notes = f'<div class="aviso"><p>Avisos del calificador:</p><ul>{items}</ul></div>'
     max_score = sum(c.max_score for c in [*result.cells.values(), *result.manual.values()])
-    return PAGE.format(
-        title=html.escape(f"Retroalimentación de {lesson}"),
-        student=html.escape(f"{result.name} ({result.student_id})" if result.name else result.student_id),
-        score=f"{result.score:g}",
-        max_score=f"{max_score:g}",
-        notes=notes,
-        rows="\n".join(rows),
+    student = html.escape(f"{result.name} ({result.student_id})" if result.name else result.student_id)
+    body = (
+        f"<p>Estudiante: <strong>{student}</strong></p>\n"
+        f"<p>Nota: <strong>{result.score:g} de {max_score:g}</strong> puntos.</p>\n{notes}\n<table>\n"
+        "<thead><tr><th>Ejercicio</th><th>Puntos</th><th>Resultado</th></tr></thead>\n"
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>"
     )
+    return html_page(f"Retroalimentación de {lesson}", body, CSS)
 
 
 def write_all(folder: Path, results: list, released, lesson: str) -> None:

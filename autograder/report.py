@@ -8,6 +8,7 @@ frases para el profesorado y los estudiantes.
 from __future__ import annotations
 
 import csv
+import html
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,3 +235,31 @@ def summary(results: list, grade_ids: list[str], seconds: float, jobs: int, isol
         lines.append(f"{r.student_id[:24]:<24} {score:>6}  {status_text(r.notes)[:90]}")
     lines += ["", ", ".join(f"{k}: {v}" for k, v in statuses.items())]
     return "\n".join(lines)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="es">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: {width}; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .4rem .5rem; text-align: left; vertical-align: top; }}
+.aviso {{ background: #fff6d6; border-left: 4px solid #e0b000; padding: .5rem .8rem; }}
+{css}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+{body}
+</body>
+</html>
+"""
+
+
+def html_page(title: str, body: str, css: str = "", width: str = "52rem") -> str:
+    """Una página HTML en español, legible sin conexión: la retroalimentación y el informe de la clase.
+
+    ``title`` es texto (se escapa aquí); ``body`` y ``css``, HTML y CSS ya preparados."""
+    return PAGE.format(title=html.escape(title), body=body, css=css, width=width)
