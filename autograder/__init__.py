@@ -14,3 +14,12 @@
   ``shared`` antes de cada prueba.
 - :mod:`autograder.feedback` y :mod:`autograder.report`: HTML en español, CSV y resumen.
 """
+
+import sys
+
+# jsonschema (que importa nbformat) carga rfc3987_syntax si está instalado, y este compila una gramática
+# de lark al importarse: 0,9 s en cada proceso del calificador (el principal, cada proceso de trabajo).
+# Solo sirve para comprobar el formato «iri» de JSON Schema, que los esquemas de los cuadernos no usan.
+# Sin él, jsonschema sigue sin esa comprobación, como si el paquete no estuviera instalado.
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None

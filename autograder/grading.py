@@ -348,6 +348,10 @@ def grade_batch(
     fast_alembic_version()
     settings = copy.deepcopy(settings or Settings())
     isolation = check_isolation(settings)
+    if cluster is None:  # los procesos de trabajo locales se preparan mientras se publica la lección
+        from autograder.cluster import start_worker_server
+
+        start_worker_server()
     jobs = max(1, min(64, jobs or os.cpu_count() or 1))
     if settings.sandbox_uid == AUTO_UID:
         settings.sandbox_uid = batch_uids()
