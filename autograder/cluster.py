@@ -10,8 +10,9 @@
   proceso: la lección publicada (el cuaderno fuente con las pruebas ocultas, ``course/`` y su libro
   de notas) como un ``tar`` en memoria. Al llegar, el proceso la desempaqueta en una carpeta
   temporal suya y arranca su zigoto de núcleos y su servidor de jueces
-  (:func:`autograder.grading._worker_init`). Los nodos del clúster solo necesitan el proyecto
-  instalado: nunca ``solutions/`` en un disco compartido.
+  (:func:`autograder.grading._worker_init`); en el ``LocalCluster`` usa los que el proceso principal
+  arrancó para todos al empezar el lote (:func:`autograder.grading.lesson_servers`). Los nodos del
+  clúster solo necesitan el proyecto instalado: nunca ``solutions/`` en un disco compartido.
 - :func:`grade_task` es la tarea, una por entrega: :func:`autograder.grading._grade_one` en ese
   proceso (la caja, los límites y los estados son los mismos que en local). En un clúster que no es
   el local, los bytes de la entrega viajan con la tarea (:class:`Carried`, leídos aquí con el mismo
@@ -245,13 +246,23 @@ class LessonPlugin(WorkerPlugin):
         scratch: carpeta del proceso principal donde crear las de cada proceso de trabajo (solo en el
             ``LocalCluster``: así se borran aunque un proceso muera); ``None``: la temporal del nodo.
         sandbox_root: ídem para las carpetas de trabajo de las cajas.
+        shared: en el ``LocalCluster``, los sockets del zigoto y del juez que arrancó el proceso
+            principal para todos (:func:`autograder.grading.lesson_servers`); ``None``: los suyos.
     """
 
     idempotent = False
 
-    def __init__(self, lesson: str, bundle: bytes, settings, scratch: str | None, sandbox_root: str | None) -> None:
+    def __init__(
+        self,
+        lesson: str,
+        bundle: bytes,
+        settings,
+        scratch: str | None,
+        sandbox_root: str | None,
+        shared: dict[str, str] | None = None,
+    ) -> None:
         self.lesson, self.bundle, self.settings = lesson, bundle, settings
-        self.scratch, self.sandbox_root = scratch, sandbox_root
+        self.scratch, self.sandbox_root, self.shared = scratch, sandbox_root, shared
         self.name = f"calificador-{lesson}-{uuid.uuid4().hex[:10]}"
         self.state: dict | None = None
 
@@ -283,7 +294,7 @@ class LessonPlugin(WorkerPlugin):
         with tarfile.open(fileobj=io.BytesIO(self.bundle), mode="r:gz") as archive:
             archive.extractall(root, filter="data")
         slot = self._claim_slot()
-        self.state = _worker_init(root, self.lesson, self.settings, slot, sandbox_root, self.log)
+        self.state = _worker_init(root, self.lesson, self.settings, slot, sandbox_root, self.log, self.shared)
 
     def _claim_slot(self) -> int:
         """Un número libre en esta máquina entre los procesos del lote: su uid de caja (como root) es único."""
@@ -326,12 +337,12 @@ class LessonPlugin(WorkerPlugin):
         from autograder import execute, grading
 
         state = self.state or {}
-        for server in (state.get("zygote"), state.get("judge")):
-            if server is not None:
-                server.stop()
+        if state.get("zygote") is not None:
+            state["zygote"].stop()  # los compartidos (SharedServer) los para el proceso principal
         if state.get("judge") is not None:
             execute._judge_servers.pop(tuple(state.get("modules", ())), None)
-            shutil.rmtree(os.path.dirname(state["judge"].path), ignore_errors=True)
+            if not isinstance(state["judge"], execute.SharedServer):
+                execute.stop_judge_server(state["judge"])
         if grading._worker.get("root") == state.get("root"):
             grading._worker.clear()
         if getattr(self, "log", None) is not None:
@@ -396,6 +407,7 @@ def grade(
     workspace: Path | None = None,
     sandbox_root: Path | None = None,
     log_file: Path | None = None,
+    servers: dict | None = None,
 ) -> Iterator[tuple[intake.Submission, dict]]:
     """Califica ``submissions`` en Dask y da ``(entrega, resultado)`` según terminan.
 
@@ -409,6 +421,8 @@ def grade(
         workspace: carpeta temporal del lote (en el ``LocalCluster``, la de cada proceso cuelga de ella).
         sandbox_root: carpeta de las cajas (en el ``LocalCluster``).
         log_file: ``calificador.log``: los registros de Dask y de los procesos de trabajo.
+        servers: en el ``LocalCluster``, el zigoto y el juez de :func:`autograder.grading.lesson_servers`,
+            compartidos por todos los procesos de trabajo.
 
     Yields:
         ``(entrega, resultado)``; el resultado es el de :func:`autograder.grading._grade_one`, o
@@ -424,10 +438,13 @@ def grade(
             settings,
             str(workspace) if local and workspace else None,
             str(sandbox_root) if local and sandbox_root else None,
+            {name: server.path for name, server in servers.items()} if local and servers else None,
         )
         log.info("Dask: %s (%s)", client.scheduler.address, "LocalCluster" if local else "clúster existente")
         try:
             client.register_plugin(plugin, name=plugin.name)
+            for server in (servers or {}).values() if local else ():
+                server.ready()  # importan la lección desde el principio del lote; si no arrancan, se dice aquí
         except Exception as error:  # noqa: BLE001 - un lote sin procesos preparados: cada entrega lo dice
             log.error("Los procesos de trabajo no pudieron preparar %s:\n%s", lesson, traceback.format_exc())
             for submission in submissions:

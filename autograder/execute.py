@@ -150,6 +150,46 @@ class ForkServer:
             os.unlink(self.path)
 
 
+class SharedServer(ForkServer):
+    """Un servidor que arrancó otro proceso (el principal del lote, para todos sus procesos de
+    trabajo): aquí solo está su socket, y lo para quien lo arrancó."""
+
+    def __init__(self, path: str) -> None:  # noqa: D107 - sin proceso propio
+        self.path, self.command, self.process, self.errors = path, ["", "", path], None, ""
+
+    def ready(self) -> SharedServer:
+        if not os.path.exists(self.path):
+            raise RuntimeError(f"no está el servidor compartido {self.path}")
+        return self
+
+    def alive(self) -> bool:
+        return os.path.exists(self.path)
+
+    def stop(self) -> None:
+        pass
+
+
+def start_zygote(path: str, modules: list[str], threads: int) -> ForkServer:
+    """El zigoto de núcleos (:func:`autograder.sandbox.zygote`) con ``modules`` importados, en ``path``."""
+    return ForkServer(
+        [sys.executable, "-m", "autograder.sandbox", "--zygote", path, json.dumps(modules), str(threads)], path
+    )
+
+
+def start_judge_server(modules: list[str]) -> ForkServer:
+    """Un servidor de jueces (:func:`autograder.judge.zygote`) con ``modules`` importados, en una carpeta suya."""
+    folder = tempfile.mkdtemp(prefix="calificador-juez-")
+    os.chmod(folder, 0o700)
+    path = os.path.join(folder, "juez.sock")
+    return ForkServer([sys.executable, "-m", "autograder.judge", path, json.dumps(modules)], path)
+
+
+def stop_judge_server(server: ForkServer) -> None:
+    """Para un servidor de :func:`start_judge_server` y borra su carpeta."""
+    server.stop()
+    shutil.rmtree(os.path.dirname(server.path), ignore_errors=True)
+
+
 _judge_servers: dict[tuple[str, ...], ForkServer] = {}
 
 
@@ -158,11 +198,7 @@ def judge_server(modules: list[str]) -> ForkServer:
     key = tuple(modules)
     server = _judge_servers.get(key)
     if server is None or not server.alive():
-        folder = tempfile.mkdtemp(prefix="calificador-juez-")
-        os.chmod(folder, 0o700)
-        path = os.path.join(folder, "juez.sock")
-        server = ForkServer([sys.executable, "-m", "autograder.judge", path, json.dumps(modules)], path)
-        _judge_servers[key] = server
+        server = _judge_servers[key] = start_judge_server(modules)
     return server
 
 

@@ -17,7 +17,6 @@ import copy
 import logging
 import os
 import shutil
-import sys
 import tempfile
 import time
 import traceback
@@ -137,12 +136,19 @@ _worker: dict = {}
 
 
 def _worker_init(
-    root: Path, lesson: str, settings: Settings, slot: int, sandbox_root: str, handler: logging.Handler
+    root: Path,
+    lesson: str,
+    settings: Settings,
+    slot: int,
+    sandbox_root: str,
+    handler: logging.Handler,
+    shared: dict[str, str] | None = None,
 ) -> dict:
     """Prepara este proceso de trabajo para calificar ``lesson`` (lo llama :class:`autograder.cluster.LessonPlugin`).
 
     Arranca el servidor de jueces y el zigoto, que importan la lección a la vez, sin esperarlos:
-    la primera entrega espera al zigoto (``ForkServer.ready``).
+    la primera entrega espera al zigoto (``ForkServer.ready``). Con ``shared`` (en el
+    ``LocalCluster``) usa los que arrancó el proceso principal para todos (:func:`lesson_servers`).
 
     Args:
         root: el curso de nbgrader de este proceso, ya copiado (la lección publicada y su libro de notas).
@@ -152,12 +158,14 @@ def _worker_init(
             ``settings.sandbox_uid + slot``).
         sandbox_root: carpeta donde crear las carpetas de trabajo de las cajas.
         handler: adónde van los registros de ``autograder`` y ``traitlets`` en este proceso.
+        shared: ``{"zygote": socket, "judge": socket}`` de :func:`lesson_servers`, o ``None``.
 
     Returns:
         El estado del proceso (``root``, ``api``, ``released``, ``zygote``, ``judge``…), que queda
         también en ``_worker`` para :func:`_grade_one`.
     """
-    from autograder.execute import ForkServer, autograde_preprocessors, judge_server
+    from autograder import execute
+    from autograder.execute import SharedServer, autograde_preprocessors, judge_server, start_zygote
     from autograder.judge import modules_to_preload, trusted_setup
 
     venv_on_path()
@@ -168,7 +176,10 @@ def _worker_init(
     released = nbformat.read(release_notebook(root, lesson), as_version=4)
     source = nbformat.read(root / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
     modules = modules_to_preload(trusted_setup(source))
-    judge = judge_server(modules)  # arranca ya, a la vez que el zigoto: los dos importan la lección
+    if shared:
+        judge = execute._judge_servers[tuple(modules)] = SharedServer(shared["judge"])
+    else:
+        judge = judge_server(modules)  # arranca ya, a la vez que el zigoto: los dos importan la lección
     overrides = {
         "CourseDirectory.db_url": f"sqlite:///{root / 'gradebook.db'}",
         "Autograde.autograde_preprocessors": autograde_preprocessors(),
@@ -181,11 +192,12 @@ def _worker_init(
     if settings.cell_timeout:
         overrides["Execute.timeout"] = int(settings.cell_timeout)
     zygote = None
-    if settings.zygote:
-        path = str(root / "zigoto.sock")
-        command = [sys.executable, "-m", "autograder.sandbox", "--zygote", path]
-        zygote = ForkServer([*command, _json(modules), str(settings.limits.threads)], path)
-        overrides["SandboxedExecute.zygote"] = path
+    if settings.zygote and shared:
+        zygote = SharedServer(shared["zygote"])
+        overrides["SandboxedExecute.zygote"] = shared["zygote"]
+    elif settings.zygote:
+        zygote = start_zygote(str(root / "zigoto.sock"), modules, settings.limits.threads)
+        overrides["SandboxedExecute.zygote"] = zygote.path
     config = load_config(root, **overrides)
     _worker.clear()
     _worker.update(
@@ -194,10 +206,40 @@ def _worker_init(
     return dict(_worker, judge=judge, modules=modules)
 
 
-def _json(value) -> str:
-    import json
+def lesson_servers(source: Path, settings: Settings, folder: Path) -> dict:
+    """El zigoto y el servidor de jueces de una lección, para todos los procesos de trabajo de esta máquina.
 
-    return json.dumps(value)
+    Los arranca el proceso principal al empezar el lote, así que importan la lección (TensorFlow
+    tarda) mientras se publica y arranca el ``LocalCluster``, y una sola vez por máquina y no una
+    por proceso de trabajo. Los dos hacen ``fork()`` por petición, así que sirven a la vez a todos
+    los procesos de trabajo; cada núcleo sigue en su caja, con el uid de su proceso de trabajo.
+
+    Args:
+        source: el cuaderno fuente de la lección (de él salen los módulos que se importan).
+        settings: :class:`Settings` del lote (hilos de los núcleos; sin zigoto si ``zygote`` es falso).
+        folder: carpeta privada del lote donde poner el socket del zigoto.
+
+    Returns:
+        ``{"judge": ForkServer, "zygote": ForkServer}`` (sin ``"zygote"`` si ``settings.zygote`` es falso);
+        :func:`stop_lesson_servers` los para.
+    """
+    from autograder.execute import start_judge_server, start_zygote
+    from autograder.judge import modules_to_preload, trusted_setup
+
+    modules = modules_to_preload(trusted_setup(nbformat.read(source, as_version=4)))
+    servers = {"judge": start_judge_server(modules)}
+    if settings.zygote:
+        servers["zygote"] = start_zygote(str(folder / "zigoto.sock"), modules, settings.limits.threads)
+    return servers
+
+
+def stop_lesson_servers(servers: dict) -> None:
+    from autograder.execute import stop_judge_server
+
+    if "judge" in servers:
+        stop_judge_server(servers["judge"])
+    if "zygote" in servers:
+        servers["zygote"].stop()
 
 
 def _grade_one(submission: intake.Submission) -> dict:
@@ -367,7 +409,10 @@ def grade_batch(
     os.chmod(workspace, 0o700)
     os.chmod(sandbox_root, 0o711)
     log.info("Lote de %s desde %s (aislamiento: %s)", lesson, [str(s) for s in sources], isolation)
+    servers: dict = {}
     try:
+        if cluster is None:  # importan la lección mientras se publica y arranca el LocalCluster
+            servers = lesson_servers(source_root / "solutions" / lesson / f"{lesson}.ipynb", settings, workspace)
         template = workspace / "plantilla"
         released = _publish(template, source_root, lesson)
         results: dict[str, Result] = {}
@@ -380,7 +425,9 @@ def grade_batch(
                 gradable.append(submission)
         started = time.monotonic()
         bar = tqdm(total=len(gradable), desc=f"Calificando {lesson}", unit="entrega", disable=not progress)
-        pool = _run_pool(gradable, jobs, template, workspace, lesson, settings, sandbox_root, out / LOG_NAME, cluster)
+        pool = _run_pool(
+            gradable, jobs, template, workspace, lesson, settings, sandbox_root, out / LOG_NAME, cluster, servers
+        )
         for submission, outcome in pool:
             result = results[submission.student_id]
             result.seconds = outcome.get("seconds", 0.0)
@@ -425,6 +472,7 @@ def grade_batch(
             print(summary)
         return ordered
     finally:
+        stop_lesson_servers(servers)
         log.removeHandler(handler)
         logging.getLogger("py.warnings").handlers[:] = []
         logging.captureWarnings(False)
@@ -446,11 +494,14 @@ def _publish(template: Path, source_root: Path, lesson: str):
     return nbformat.read(release_notebook(template, lesson), as_version=4)
 
 
-def _run_pool(submissions, jobs, template, workspace, lesson, settings, sandbox_root, log_file, cluster=None):
+def _run_pool(
+    submissions, jobs, template, workspace, lesson, settings, sandbox_root, log_file, cluster=None, servers=None
+):
     """``(entrega, resultado)`` según terminan, calificadas en Dask (:func:`autograder.cluster.grade`).
 
-    Sin ``cluster``, en un ``LocalCluster`` de ``jobs`` procesos; la entrega de un proceso que muere
-    se reintenta una vez y después se informa (``Status.WORKER_LOST``): ninguna se pierde.
+    Sin ``cluster``, en un ``LocalCluster`` de ``jobs`` procesos que comparten ``servers``
+    (:func:`lesson_servers`); la entrega de un proceso que muere se reintenta una vez y después se
+    informa (``Status.WORKER_LOST``): ninguna se pierde.
     """
     if not submissions:
         return
@@ -466,6 +517,7 @@ def _run_pool(submissions, jobs, template, workspace, lesson, settings, sandbox_
         workspace=Path(workspace),
         sandbox_root=Path(sandbox_root),
         log_file=Path(log_file),
+        servers=servers or None,
     )
 
 

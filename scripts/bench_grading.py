@@ -10,10 +10,11 @@ notas de ambos métodos son idénticas. ``--pool-ref`` califica el mismo lote, e
 con el calificador de otra versión del repositorio (``git archive``; p. ej. el de antes de Dask, con
 su propio grupo de procesos) e imprime la razón Dask / esa versión (objetivo: <= 1.10).
 
-Con una entrega más calificada con un solo proceso se separan el arranque del lote (publicar la
-lección, arrancar el clúster, importar la lección) del coste de cada entrega con los núcleos
-ocupados, y se proyectan las entregas por minuto con 1, 2 y 64 procesos (uno por núcleo) y la regla
-«N estudiantes con W procesos ≈ arranque + N/W × coste por entrega».
+Con los segundos de cada entrega que anota el calificador (``calificador.log``) se separan el coste
+de una entrega con los núcleos ocupados del arranque del lote (publicar la lección, arrancar el
+clúster, importar la lección, escribir los resultados), y se proyectan las entregas por minuto con
+1, 2 y 64 procesos (uno por núcleo) y la regla «N estudiantes con W procesos ≈ arranque + N/W ×
+coste por entrega».
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import contextlib
 import csv
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -157,7 +159,12 @@ def ours(
     with open(out / "grades.csv", encoding="utf-8") as handle:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     judge_cost(out)
+    log = (out / "calificador.log").read_text(encoding="utf-8")
+    task_seconds.append([float(t) for t in re.findall(r"INFO Entrega \S+: ([\d.]+) s$", log, re.MULTILINE)])
     return seconds, scores
+
+
+task_seconds: list[list[float]] = []  # segundos de cada entrega en su proceso de trabajo, por medida
 
 
 def judge_cost(out: Path) -> None:
@@ -225,11 +232,11 @@ class Model:
     per_task: float
 
     @classmethod
-    def fit(cls, one: float, many: float, n: int, jobs: int) -> Model:
-        """De un lote de 1 entrega con 1 proceso (``one``) y uno de ``n`` con ``jobs`` (``many``)."""
-        rounds = math.ceil(n / jobs)
-        per_task = max(0.1, (many - one) / max(1, rounds - 1))
-        return cls(max(0.0, one - per_task), per_task)
+    def fit(cls, seconds: float, tasks: list[float], jobs: int) -> Model:
+        """De un lote de ``len(tasks)`` entregas con ``jobs`` procesos que tardó ``seconds``, y los
+        segundos de cada entrega en su proceso (lo que anota el calificador)."""
+        per_task = max(0.1, sum(tasks) / max(1, len(tasks)))
+        return cls(max(0.0, seconds - math.ceil(len(tasks) / jobs) * per_task), per_task)
 
     def seconds(self, n: int, workers: int) -> float:
         return self.startup + math.ceil(n / workers) * self.per_task
@@ -241,7 +248,7 @@ class Model:
 def projection(lesson: str, model: Model, measured: dict[int, float], n: int, students: int = 300) -> None:
     """Entregas por minuto con 1, 2 y 64 procesos y la regla para el README."""
     print(
-        f"  Dask: arranque {model.startup:.1f} s (publicar, clúster, importar la lección) y"
+        f"  Dask: arranque {model.startup:.1f} s (publicar, clúster, importar la lección, escribir) y"
         f" {model.per_task:.1f} s por entrega y proceso con los núcleos ocupados"
     )
     print(f"    {'procesos':>8}  {'entregas/min':>12}  {f'{students} estudiantes':>16}")
@@ -282,7 +289,9 @@ def main() -> int:
             if pool_code is not None:
                 runs["pool"].append(ours(args.lesson, submissions, work, args.jobs, pool_code, "pool"))
                 cpus["pool"].append(cpu_seconds[-1])
-        rows = [(args.jobs, *min(runs["dask"], key=lambda run: run[0]))]
+        best = min(range(len(runs["dask"])), key=lambda i: runs["dask"][i][0])
+        tasks = task_seconds[2 * best if pool_code is not None else best]
+        rows = [(args.jobs, *runs["dask"][best])]
         if args.also_jobs_1 and args.jobs != 1:
             rows.append((1, *ours(args.lesson, submissions, work, 1)))
         same = True
@@ -320,9 +329,8 @@ def main() -> int:
             if pool_scores != rows[0][2]:
                 print("    notas distintas entre Dask y", args.pool_ref)
                 same = False
-        one, _ = ours(args.lesson, dict(list(submissions.items())[:1]), work, 1)
         measured = {jobs: seconds for jobs, seconds, _ in rows}
-        projection(args.lesson, Model.fit(one, rows[0][1], n, args.jobs), measured, n)
+        projection(args.lesson, Model.fit(rows[0][1], tasks, args.jobs), measured, n)
         print(f"  nbgrader por entrega: {base / n:.1f} s ({base / n - alone:+.1f} s sobre la solución sola)")
         print("  mismas notas que nbgrader:", "sí" if same else "NO")
         return 0 if same else 1
