@@ -3,12 +3,13 @@
 Las entregas se reparten en Dask (:mod:`autograder.cluster`): un ``LocalCluster`` en esta máquina o
 un clúster existente. Cada proceso de trabajo tiene su propio curso temporal de nbgrader (una copia
 de la lección ya publicada, con su libro de notas SQLite), un zigoto de núcleos y un servidor de
-jueces con la lección ya importada (:func:`_worker_init`). Por cada entrega lee el archivo (con
-límite de tamaño), lo empareja con la publicación (:func:`autograder.intake.normalize`) y lo
-califica con ``NbGraderAPI.autograde`` (:mod:`autograder.execute`: el núcleo en su caja, las
-pruebas en el juez). El proceso principal solo reparte, recoge los resultados según terminan y
-escribe: el libro de notas del curso (la API ``Gradebook`` de nbgrader), ``grades.csv``, la
-retroalimentación y ``calificador.log``.
+jueces con la lección ya importada (:func:`_worker_init`; en el ``LocalCluster``, los dos son de la
+máquina y los comparten todos sus procesos de trabajo: :func:`lesson_servers`). Por cada entrega
+lee el archivo (con límite de tamaño), lo empareja con la publicación
+(:func:`autograder.intake.normalize`) y lo califica con ``NbGraderAPI.autograde``
+(:mod:`autograder.execute`: el núcleo en su caja, las pruebas en el juez). El proceso principal
+solo reparte, recoge los resultados según terminan y escribe: el libro de notas del curso (la API
+``Gradebook`` de nbgrader), ``grades.csv``, la retroalimentación y ``calificador.log``.
 """
 
 from __future__ import annotations
