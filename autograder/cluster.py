@@ -103,6 +103,7 @@ def start_worker_server() -> None:
     el entorno del servidor y no el de este proceso.
     """
     import multiprocessing.forkserver
+    import unittest.mock
 
     import dask
     from distributed.utils import get_mp_context
@@ -111,16 +112,8 @@ def start_worker_server() -> None:
         context = get_mp_context()  # Dask fija su lista; la nuestra la sustituye
         environ = {k: str(v) for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()}
     context.set_forkserver_preload(WORKER_PRELOAD)
-    saved = {name: os.environ.get(name) for name in environ}
-    os.environ.update(environ)
-    try:
+    with unittest.mock.patch.dict(os.environ, environ):
         multiprocessing.forkserver.ensure_running()  # si ya está en marcha, no hace nada
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextlib.contextmanager
